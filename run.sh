@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Starts the whole federation on 127.0.0.1 with the embedded default (SQLite files in ./data,
+# demo register, demo users): inventory :5300, idp :5100, gateway :5000, demo backend :5400.
+# Ctrl+C stops them all. Logs go to data/logs/<service>.log.
+set -euo pipefail
+cd "$(dirname "$0")"
+mkdir -p data/logs
+dotnet build Federation.sln -c Release -nologo -v q
+
+pids=()
+stop() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
+trap stop EXIT INT TERM
+
+start() { # name project url
+  local name=$1 project=$2 url=$3
+  [[ -f "$project" ]] || return 0
+  ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development} \
+    dotnet run -c Release --no-build --no-launch-profile --project "$project" -- --urls "$url" \
+    >"data/logs/$name.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 120); do
+    if curl -fsS "$url/health/live" >/dev/null 2>&1; then echo "  $name  $url"; return 0; fi
+    sleep 0.5
+  done
+  echo "$name did not start; see data/logs/$name.log" >&2; exit 1
+}
+
+echo "Federation starting:"
+start inventory inventory/Federation.Inventory.csproj http://127.0.0.1:5300
+start idp idp/Federation.Idp.csproj http://127.0.0.1:5100
+start demo-backend demo/ProCapitaStandIn/Federation.Demo.ProCapita.csproj http://127.0.0.1:5400
+start gateway gateway/Federation.Gateway.csproj http://127.0.0.1:5000
+echo "Register API reference: http://127.0.0.1:5300/scalar   Sign in: http://127.0.0.1:5000/"
+echo "Ctrl+C stops all."
+wait

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs every test of the federation: unit, integration (SQLite and PostgreSQL) and interop.
+# On a fresh Debian machine it installs what the tests need (PostgreSQL, Node packages, …)
+# and starts a throw-away PostgreSQL on 127.0.0.1 for the duration of the run.
+set -euo pipefail
+cd "$(dirname "$0")"
+root=$(pwd)
+
+scripts/install-test-deps.sh
+
+# A private PostgreSQL cluster for this run, unless one is given.
+if [[ -z "${FEDERATION_TEST_POSTGRES:-}" ]]; then
+  source scripts/pg-throwaway.sh
+  pg_throwaway_start
+  trap pg_throwaway_stop EXIT
+fi
+export FEDERATION_TEST_POSTGRES
+
+for dir in tests/interop/*/; do
+  [[ -f "$dir/package-lock.json" ]] && (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+done
+
+results="$root/artifacts/test-results"
+rm -rf "$results"; mkdir -p "$results"
+dotnet build Federation.sln -c Release -nologo -v q
+status=0
+dotnet test Federation.sln -c Release --no-build -nologo \
+  --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" || status=$?
+
+# One closing line that any reader understands.
+passed=0; failed=0; skipped=0
+for trx in "$results"/*.trx; do
+  [[ -f "$trx" ]] || continue
+  line=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$line"); f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$line")
+  n=$(sed -n 's/.* notExecuted="\([0-9]*\)".*/\1/p' <<<"$line")
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${n:-0}))
+done
+echo "$passed passed, $failed failed, $skipped skipped"
+if [[ $status -ne 0 || $failed -ne 0 || $passed -eq 0 ]]; then exit 1; fi
