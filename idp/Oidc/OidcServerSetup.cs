@@ -93,7 +93,8 @@ public static class OidcServerSetup
     {
         public ValueTask HandleAsync(GenerateTokenContext context)
         {
-            if (context.TokenType == TokenTypeHints.AccessToken)
+            // OpenIddict 7 names token types by their URN; older versions by their hint.
+            if (context.TokenType is TokenTypeIdentifiers.AccessToken or TokenTypeHints.AccessToken)
             {
                 context.CreateTokenEntry = false;
             }
