@@ -37,18 +37,16 @@ public static class DatabaseSetup
                 "Database:Provider=postgres needs Database:ConnectionString.")
             .ValidateOnStart();
 
-        // The provider decides which context (and so which migration set) is registered.
-        var options = section.Get<DatabaseOptions>() ?? new DatabaseOptions();
-        if (options.Provider == DatabaseOptions.Postgres)
-        {
-            builder.Services.AddDbContext<PostgresInventoryDbContext>(o => o.UseNpgsql(options.ConnectionString));
-            builder.Services.AddScoped<InventoryDbContext>(sp => sp.GetRequiredService<PostgresInventoryDbContext>());
-        }
-        else
-        {
-            builder.Services.AddDbContext<SqliteInventoryDbContext>(o => o.UseSqlite(options.EffectiveConnectionString));
-            builder.Services.AddScoped<InventoryDbContext>(sp => sp.GetRequiredService<SqliteInventoryDbContext>());
-        }
+        // Both contexts are registered; the configured provider decides (at resolve time, so
+        // test hosts may set it late) which one, and so which migration set, is used.
+        builder.Services.AddDbContext<PostgresInventoryDbContext>((sp, o) =>
+            o.UseNpgsql(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString));
+        builder.Services.AddDbContext<SqliteInventoryDbContext>((sp, o) =>
+            o.UseSqlite(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.EffectiveConnectionString));
+        builder.Services.AddScoped<InventoryDbContext>(sp =>
+            sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider == DatabaseOptions.Postgres
+                ? sp.GetRequiredService<PostgresInventoryDbContext>()
+                : sp.GetRequiredService<SqliteInventoryDbContext>());
 
         builder.Services.AddHealthChecks().AddDbContextCheck<InventoryDbContext>("database", tags: [ServiceDefaults.ReadyTag]);
         return builder;
