@@ -5,6 +5,7 @@ using Federation.Inventory.Feed;
 using Federation.Inventory.Http;
 using Federation.Inventory.Infrastructure;
 using Federation.Inventory.Register;
+using Federation.Inventory.Retention;
 using Scalar.AspNetCore;
 
 namespace Federation.Inventory;
@@ -23,6 +24,13 @@ public static class InventoryApplication
         services.AddScoped<SystemStore>();
         services.AddScoped<FeedBuilder>();
         services.AddScoped<DemoRegister>();
+
+        services.AddOptions<RetentionOptions>().Bind(builder.Configuration.GetSection("Retention"))
+            .Validate(o => o.Interval >= TimeSpan.FromSeconds(1), "Retention:Interval must be at least one second.")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.FederationSystemId), "Retention:FederationSystemId is required.")
+            .ValidateOnStart();
+        services.AddScoped<SignInEventRetention>();
+        services.AddHostedService<SignInEventRetentionJob>();
 
         services.ConfigureHttpJsonOptions(o =>
         {
@@ -46,6 +54,8 @@ public static class InventoryApplication
         app.MapFeedApi();
         app.MapAuditApi();
         app.MapReportsApi();
+        app.MapImportApi();
+        app.MapSignInEventsApi();
         return app;
     }
 }

@@ -70,7 +70,10 @@ public sealed class AuditEntry
 public sealed class SignInEvent
 {
     public long Id { get; set; }
-    public DateTimeOffset At { get; set; }
+
+    /// <summary>UTC; a DateTime so that both providers compare it in SQL.</summary>
+    public DateTime At { get; set; }
+
     public required string Subject { get; set; }
     public string? SystemId { get; set; }
     public string? ClientId { get; set; }

@@ -34,9 +34,10 @@ public enum WriteStatus
 /// <summary>What a write did; <paramref name="Field"/> and <paramref name="Message"/> explain a conflict.</summary>
 public sealed record WriteResult(WriteStatus Status, SystemRecord? Record = null, long Version = 0, string? Field = null, string? Message = null);
 
-/// <summary>One row of an import: its row number in the file and the record it becomes.</summary>
-/// <param name="KeepIntegration">CSV rows carry no integration: keep the stored one.</param>
-public sealed record ImportRow(int Row, SystemRecord Record, bool KeepIntegration);
+/// <summary>One row of an import: its row number in the file, the system id, and how it becomes a record.</summary>
+/// <param name="Build">Makes the record from the stored one (null when new), inside the import's transaction,
+/// so that what a CSV leaves out is kept from the current register.</param>
+public sealed record ImportRow(int Row, string Id, Func<SystemRecord?, SystemRecord> Build);
 
 /// <summary>An import error on one row.</summary>
 public sealed record RowError(int Row, string? Id, string Field, string Message);
@@ -203,14 +204,20 @@ public sealed class SystemStore(InventoryDbContext db, TimeProvider time, Regist
         List<string> created = [], updated = [], unchanged = [];
         List<RowError> errors = [];
         await using var tx = await RegisterTransaction.BeginAsync(db, actor, time, ct);
-        foreach (var (rowNumber, incoming, keepIntegration) in rows)
+        foreach (var (rowNumber, id, build) in rows)
         {
-            var row = await db.Systems.SingleOrDefaultAsync(s => s.Id == incoming.Id, ct);
+            var row = await db.Systems.SingleOrDefaultAsync(s => s.Id == id, ct);
             var before = row?.ToRecord();
-            var after = (keepIntegration ? incoming with { Integration = before?.Integration } : incoming).KeepingSecretOf(before);
+            var after = SystemValidator.Normalize(build(before)).KeepingSecretOf(before);
+            if (SystemValidator.Validate(after) is { Count: > 0 } invalid)
+            {
+                errors.AddRange(invalid.SelectMany(e => e.Value.Select(m => new RowError(rowNumber, id, e.Key, m))));
+                continue;
+            }
+
             if (await FindIntegrationClashAsync(after, ct) is { } clash)
             {
-                errors.Add(new RowError(rowNumber, incoming.Id, clash.Field!, clash.Message!));
+                errors.Add(new RowError(rowNumber, id, clash.Field!, clash.Message!));
                 continue;
             }
 
