@@ -6,20 +6,19 @@ namespace Federation.Gateway.Pages;
 
 /// <summary>
 /// The gateway's own answers (403, 410, 429, 503, notices): a short page in Swedish for
-/// people, an RFC 9457 problem detail for programs. Programs are recognised by a bearer token
-/// or an Accept header that asks for JSON and not HTML.
+/// people, an RFC 9457 problem detail for programs. Whoever asks for HTML is a person; a bearer
+/// token or an Accept header that asks for JSON is a program.
 /// </summary>
 public static class GatewayResponses
 {
     public static bool IsApiRequest(HttpRequest request)
     {
-        if (GatewayAuthentication.IsBearer(request))
-        {
-            return true;
-        }
         var accept = request.Headers.Accept.ToString();
-        return accept.Contains("json", StringComparison.OrdinalIgnoreCase)
-               && !accept.Contains("text/html", StringComparison.OrdinalIgnoreCase);
+        if (accept.Contains("text/html", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+        return GatewayAuthentication.IsBearer(request) || accept.Contains("json", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <param name="code">Stable reason code, also in the problem detail as <c>reason</c>.</param>

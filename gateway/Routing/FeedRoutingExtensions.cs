@@ -19,6 +19,11 @@ public static class FeedRoutingExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddFederationFeed(builder.Configuration.GetSection("Feed"));
+        // The register only gives the feed to callers with scope federation.feed.
+        if (builder.Configuration.GetSection("Feed:Credentials").Exists())
+        {
+            services.AddFeedClientCredentials(builder.Configuration.GetSection("Feed:Credentials"));
+        }
 
         services.AddSingleton<SystemDirectory>();
         services.AddSingleton<FeedProxyConfigProvider>();
