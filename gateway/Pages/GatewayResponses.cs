@@ -1,4 +1,5 @@
 using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using Federation.Gateway.Identity;
 using Microsoft.AspNetCore.Mvc;
 
@@ -69,5 +70,8 @@ public static class GatewayResponses
             """);
     }
 
-    public static string Encode(string text) => HtmlEncoder.Default.Encode(text);
+    // Swedish letters stay readable in the page source; markup characters are still encoded.
+    private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
+
+    public static string Encode(string text) => Encoder.Encode(text);
 }

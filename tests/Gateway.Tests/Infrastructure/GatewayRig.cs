@@ -103,7 +103,13 @@ public class GatewayRig : IAsyncLifetime
     /// <summary>A client for the gateway: no redirects followed, no cookie jar.</summary>
     public HttpClient Client(string? bearer = null, bool browser = false)
     {
-        var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
+        var client = new HttpClient(new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            // The test's own traceparent goes out as written (the gateway's telemetry shares this process).
+            ActivityHeadersPropagator = null,
+        })
         {
             BaseAddress = GatewayAddress,
             Timeout = TimeSpan.FromSeconds(30),
