@@ -25,7 +25,7 @@ rm -rf "$results"; mkdir -p "$results"
 dotnet build Federation.sln -c Release -nologo -v q
 status=0
 dotnet test Federation.sln -c Release --no-build -nologo \
-  --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" || status=$?
+  --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" || status=$?
 
 # One closing line that any reader understands.
 passed=0; failed=0; skipped=0
