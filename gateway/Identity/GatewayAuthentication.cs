@@ -106,9 +106,8 @@ public static class GatewayAuthentication
         {
             if (context.Properties.Items.TryGetValue(AcrValuesItem, out var acr) && acr is not null)
             {
+                // The idp keeps the session and asks only for the stronger factor.
                 context.ProtocolMessage.AcrValues = acr;
-                // A step-up must not be answered from the existing idp session.
-                context.ProtocolMessage.Prompt = "login";
             }
             return Task.CompletedTask;
         };
