@@ -61,9 +61,13 @@ public static class GatewayAuthentication
                 "The gateway signs in with authorization code + PKCE as a confidential client.")
             .ValidateOnStart();
 
+        services.AddSingleton<ValidatedTokenCache>();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IOptions<GatewayIdentityOptions>, SystemDirectory>((o, identityOptions, directory) =>
-                ConfigureJwtBearer(o, identityOptions.Value, directory));
+            .Configure<IOptions<GatewayIdentityOptions>, SystemDirectory, ValidatedTokenCache>((o, identityOptions, directory, cache) =>
+            {
+                ConfigureJwtBearer(o, identityOptions.Value, directory);
+                o.Events = cache.Events();
+            });
 
         services.AddAuthorization();
         return builder;
@@ -106,9 +110,8 @@ public static class GatewayAuthentication
         {
             if (context.Properties.Items.TryGetValue(AcrValuesItem, out var acr) && acr is not null)
             {
+                // The idp keeps the session and asks only for the stronger factor.
                 context.ProtocolMessage.AcrValues = acr;
-                // A step-up must not be answered from the existing idp session.
-                context.ProtocolMessage.Prompt = "login";
             }
             return Task.CompletedTask;
         };

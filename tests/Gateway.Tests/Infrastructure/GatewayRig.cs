@@ -58,7 +58,7 @@ public class GatewayRig : IAsyncLifetime
         BackendA = await TestBackend.StartAsync("A", SigningKey);
         BackendB = await TestBackend.StartAsync("B", SigningKey);
         Register = await TestRegister.StartAsync(DemoFeed.Create(BackendA.Address, BackendB.Address));
-        GatewayAddress = StartGateway(Register.FeedUrl);
+        StartGateway(Register.FeedUrl);
         await Loopback.EventuallyAsync(() => Task.FromResult(Directory.Current.Feed is not null), "first feed");
     }
 
@@ -66,8 +66,8 @@ public class GatewayRig : IAsyncLifetime
 
     internal IServiceProvider GatewayServices => _gateway!.Services;
 
-    /// <summary>Starts a (further) gateway; the rig disposes the last one it started.</summary>
-    internal Uri StartGateway(Uri feedUrl)
+    /// <summary>Starts a (further) gateway that <see cref="Client"/> then talks to; the rig disposes the last one.</summary>
+    internal void StartGateway(Uri feedUrl)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -91,7 +91,7 @@ public class GatewayRig : IAsyncLifetime
         Configure(settings);
         _gateway?.Dispose();
         _gateway = new GatewayHost(settings);
-        return _gateway.Start();
+        GatewayAddress = _gateway.Start();
     }
 
     internal void StopGateway()
