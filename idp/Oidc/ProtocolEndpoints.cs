@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Security.Claims;
-using System.Text.Json;
 using Federation.Feed;
 using Federation.Idp.Clients;
 using Federation.Idp.Identity;
@@ -8,7 +7,6 @@ using Federation.Idp.Telemetry;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
@@ -193,16 +191,12 @@ public static class ProtocolEndpoints
         return Results.SignOut(new AuthenticationProperties { RedirectUri = "/signed-out" }, [OpenIddictScheme]);
     }
 
-    /// <summary>Multi-valued attributes are JSON arrays even with one value, so clients see one shape.</summary>
+    /// <summary>One claim per value: a JWT carries one value as a string, several as an array.</summary>
     private static void AddReleased(ClaimsIdentity identity, string attribute, IReadOnlyList<string> values)
     {
-        if (FederationIdentity.IsMultiValued(attribute))
+        foreach (var value in values)
         {
-            identity.AddClaim(new Claim(attribute, JsonSerializer.Serialize(values), JsonClaimValueTypes.JsonArray));
-        }
-        else
-        {
-            identity.AddClaim(new Claim(attribute, values[0]));
+            identity.AddClaim(new Claim(attribute, value));
         }
     }
 
