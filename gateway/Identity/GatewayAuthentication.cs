@@ -106,6 +106,15 @@ public static class GatewayAuthentication
         {
             o.ClaimActions.MapUniqueJsonKey(claim, claim);
         }
+        if (!identity.RequireHttpsMetadata)
+        {
+            // Loopback demo over plain HTTP: browsers drop SameSite=None cookies without Secure,
+            // and the idp on another port of 127.0.0.1 is the same site anyway.
+            o.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.CorrelationCookie.SameSite = SameSiteMode.Lax;
+            o.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.NonceCookie.SameSite = SameSiteMode.Lax;
+        }
         o.Events.OnRedirectToIdentityProvider = context =>
         {
             if (context.Properties.Items.TryGetValue(AcrValuesItem, out var acr) && acr is not null)

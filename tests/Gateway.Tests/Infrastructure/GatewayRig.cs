@@ -52,15 +52,23 @@ public class GatewayRig : IAsyncLifetime
     {
     }
 
+    /// <summary>For peers the gateway needs to know before it starts (e.g. the real idp).</summary>
+    protected virtual Task BeforeGatewayAsync() => Task.CompletedTask;
+
     public async Task InitializeAsync()
     {
         Issuer = await TestTokenIssuer.StartAsync();
         BackendA = await TestBackend.StartAsync("A", SigningKey);
         BackendB = await TestBackend.StartAsync("B", SigningKey);
         Register = await TestRegister.StartAsync(DemoFeed.Create(BackendA.Address, BackendB.Address));
+        await BeforeGatewayAsync();
         StartGateway(Register.FeedUrl);
         await Loopback.EventuallyAsync(() => Task.FromResult(Directory.Current.Feed is not null), "first feed");
+        await AfterGatewayAsync();
     }
+
+    /// <summary>For peers that need the gateway's address (e.g. its redirect URI at the idp).</summary>
+    protected virtual Task AfterGatewayAsync() => Task.CompletedTask;
 
     internal SystemDirectory Directory => _gateway!.Services.GetRequiredService<SystemDirectory>();
 
@@ -130,7 +138,7 @@ public class GatewayRig : IAsyncLifetime
         return feed;
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         StopGateway();
         await Register.DisposeAsync();
