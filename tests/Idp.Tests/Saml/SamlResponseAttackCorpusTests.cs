@@ -262,6 +262,13 @@ public sealed class SamlResponseAttackCorpusTests(SamlDatabaseFixture database) 
             Forge.First(encrypted, "EncryptedKey", SamlNames.XmlEnc).OnlyEncryptionMethod().SetAttribute("Algorithm", SamlNames.Rsa15);
             return Encode(document);
         }),
+        ["encrypted assertion that carries the Response's ID"] = new(SamlReason.DuplicateId, async (h, id) =>
+        {
+            var document = Forge.Response(h.Content(id), beforeSigning: d => Forge.Assertion(d).SetAttribute("ID", d.DocumentElement!.GetAttribute("ID")));
+            using var key = (await h.EncryptionCertificateAsync()).GetRSAPublicKey()!;
+            AssertionDecryptor.Encrypt(Forge.Assertion(document), key, gcm: true);
+            return Encode(document);
+        }),
         ["encrypted for someone else's key"] = new(SamlReason.DecryptionFailed, (h, id) =>
         {
             var document = Forge.Response(h.Content(id));
