@@ -6,6 +6,7 @@ using Federation.Inventory.Http;
 using Federation.Inventory.Infrastructure;
 using Federation.Inventory.Register;
 using Federation.Inventory.Retention;
+using Microsoft.OpenApi;
 using Scalar.AspNetCore;
 
 namespace Federation.Inventory;
@@ -40,7 +41,22 @@ public static class InventoryApplication
         // Unreadable bodies and parameters become exceptions that BadRequestProblems explains.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddExceptionHandler<BadRequestProblems>();
-        services.AddOpenApi();
+        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Federation system register (inventory)";
+            document.Info.Description = "Systems, GDPR records of processing (Art. 30), access policies, audit log, reports and the federation feed. "
+                + "Writes need a bearer token with role register-admin; the feed needs scope federation.feed.";
+            document.Components ??= new OpenApiComponents();
+            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+            document.Components.SecuritySchemes["Bearer"] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                BearerFormat = "JWT",
+                Description = "An RFC 9068 access token (typ at+jwt) from the idp with audience federation-inventory.",
+            };
+            return Task.CompletedTask;
+        }));
         return builder;
     }
 
@@ -49,7 +65,7 @@ public static class InventoryApplication
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenApi();
-        app.MapScalarApiReference();
+        app.MapScalarApiReference(o => o.WithTitle("Federation system register"));
         app.MapSystemsApi();
         app.MapFeedApi();
         app.MapAuditApi();

@@ -7,16 +7,20 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Federation.Inventory.Apis;
 
-/// <summary>A sign-in the idp reports.</summary>
-/// <param name="At">When it happened; now when left out.</param>
+/// <summary>A sign-in the idp reports (the idp's <c>SignInEvent</c> as JSON).</summary>
+/// <param name="OccurredAt">When it happened; now when left out.</param>
 /// <param name="Protocol"><c>oidc</c> or <c>saml</c>.</param>
-/// <param name="Outcome">e.g. <c>success</c>, <c>failure</c>, <c>denied</c>.</param>
-public sealed record SignInEventRequest(DateTimeOffset? At, string Subject, string? SystemId, string? ClientId, string Protocol,
-    string Outcome, string? UpstreamIdp, string? AssuranceLevel);
+/// <param name="Upstream">Where the user signed in: the local accounts or an upstream IdP.</param>
+/// <param name="Subject">The user's subject id; null when the user was not found.</param>
+/// <param name="UserName">The user name as typed or asserted.</param>
+/// <param name="Outcome"><c>success</c> or a failure reason such as <c>bad_credentials</c>.</param>
+/// <param name="SystemId">The register's system; found from <paramref name="ClientId"/> when left out.</param>
+public sealed record SignInEventRequest(DateTimeOffset? OccurredAt, string Protocol, string? Upstream, string? ClientId, string? Subject,
+    string? UserName, string Outcome, string? AssuranceLevel, string? TraceId = null, string? SystemId = null);
 
 /// <summary>A stored sign-in event.</summary>
-public sealed record SignInEventView(long Id, DateTimeOffset At, string Subject, string? SystemId, string? ClientId, string Protocol,
-    string Outcome, string? UpstreamIdp, string? AssuranceLevel);
+public sealed record SignInEventView(long Id, DateTimeOffset OccurredAt, string Protocol, string? Upstream, string? ClientId, string? Subject,
+    string? UserName, string Outcome, string? AssuranceLevel, string? TraceId, string? SystemId);
 
 /// <summary><c>/api/signin-events</c>: the federation's own sign-in log, kept no longer than registered.</summary>
 public static class SignInEventsApi
@@ -38,28 +42,42 @@ public static class SignInEventsApi
         SignInEventRequest request, InventoryDbContext db, TimeProvider time, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(request.Subject) || request.Subject.Length > 200) errors["subject"] = ["Required, at most 200 characters."];
+        if (string.IsNullOrWhiteSpace(request.Subject) && string.IsNullOrWhiteSpace(request.UserName)) errors["subject"] = ["Give the subject or the user name."];
         if (request.Protocol is not ("oidc" or "saml")) errors["protocol"] = ["Use oidc or saml."];
         if (string.IsNullOrWhiteSpace(request.Outcome) || request.Outcome.Length > 40) errors["outcome"] = ["Required, at most 40 characters."];
-        if (request.SystemId?.Length > 64) errors["systemId"] = ["At most 64 characters."];
-        if (request.ClientId?.Length > 200) errors["clientId"] = ["At most 200 characters."];
-        if (request.UpstreamIdp?.Length > 200) errors["upstreamIdp"] = ["At most 200 characters."];
-        if (request.AssuranceLevel?.Length > 20) errors["assuranceLevel"] = ["At most 20 characters."];
+        foreach (var (field, value, max) in new[]
+                 {
+                     ("subject", request.Subject, 200), ("userName", request.UserName, 200), ("upstream", request.Upstream, 200),
+                     ("clientId", request.ClientId, 200), ("systemId", request.SystemId, 64), ("assuranceLevel", request.AssuranceLevel, 20),
+                     ("traceId", request.TraceId, 64),
+                 })
+        {
+            if (value?.Length > max) errors[field] = [$"At most {max} characters."];
+        }
+
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
         }
 
+        var systemId = request.SystemId;
+        if (systemId is null && request.ClientId is { } clientId)
+        {
+            systemId = await db.Systems.Where(s => s.ClientId == clientId).Select(s => s.Id).FirstOrDefaultAsync(ct);
+        }
+
         var entity = new SignInEvent
         {
-            At = (request.At ?? time.GetUtcNow()).UtcDateTime,
+            At = (request.OccurredAt ?? time.GetUtcNow()).UtcDateTime,
             Subject = request.Subject,
-            SystemId = request.SystemId,
+            UserName = request.UserName,
+            SystemId = systemId,
             ClientId = request.ClientId,
             Protocol = request.Protocol,
             Outcome = request.Outcome,
-            UpstreamIdp = request.UpstreamIdp,
+            UpstreamIdp = request.Upstream,
             AssuranceLevel = request.AssuranceLevel,
+            TraceId = request.TraceId,
         };
         db.SignInEvents.Add(entity);
         await db.SaveChangesAsync(ct);
@@ -82,5 +100,6 @@ public static class SignInEventsApi
         TypedResults.Ok(await retention.RunAsync(ct));
 
     private static SignInEventView View(SignInEvent e) =>
-        new(e.Id, new DateTimeOffset(DateTime.SpecifyKind(e.At, DateTimeKind.Utc)), e.Subject, e.SystemId, e.ClientId, e.Protocol, e.Outcome, e.UpstreamIdp, e.AssuranceLevel);
+        new(e.Id, new DateTimeOffset(DateTime.SpecifyKind(e.At, DateTimeKind.Utc)), e.Protocol, e.UpstreamIdp, e.ClientId, e.Subject,
+            e.UserName, e.Outcome, e.AssuranceLevel, e.TraceId, e.SystemId);
 }

@@ -11,15 +11,29 @@ using Microsoft.Extensions.Time.Testing;
 namespace Federation.Inventory.Tests.Retention;
 
 /// <summary>A register whose clock the test turns.</summary>
-public sealed class FakeClockInventory : SqliteInventory
+public sealed class FakeClockSqliteInventory : SqliteInventory
 {
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 
     protected override TimeProvider? Time => Clock;
 }
 
+/// <summary>A register on PostgreSQL whose clock the test turns.</summary>
+public sealed class FakeClockPostgresInventory : PostgresInventory
+{
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+
+    protected override TimeProvider? Time => Clock;
+}
+
+public sealed class SignInEventRetentionSqliteTests(FakeClockSqliteInventory host)
+    : SignInEventRetentionTests(host, host.Clock), IClassFixture<FakeClockSqliteInventory>;
+
+public sealed class SignInEventRetentionPostgresTests(FakeClockPostgresInventory host)
+    : SignInEventRetentionTests(host, host.Clock), IClassFixture<FakeClockPostgresInventory>;
+
 /// <summary>The federation's own sign-in events are deleted when the retention registered for system <c>federation</c> ends.</summary>
-public sealed class SignInEventRetentionTests(FakeClockInventory host) : IClassFixture<FakeClockInventory>
+public abstract class SignInEventRetentionTests(InventoryHost host, FakeTimeProvider clock)
 {
     private HttpClient Admin() => host.WithToken(host.Issuer.Mint("ulf.admin", roles: ["register-admin"], expires: DateTime.UtcNow.AddDays(365)));
 
@@ -28,12 +42,12 @@ public sealed class SignInEventRetentionTests(FakeClockInventory host) : IClassF
     [Fact]
     public async Task Retention_follows_the_registered_days_and_a_change_in_the_register()
     {
-        var now = host.Clock.GetUtcNow();
+        var now = clock.GetUtcNow();
         var idp = Idp();
         foreach (var (subject, daysAgo) in new[] { ("gammal", 120), ("nastan", 89), ("farsk", 1), ("mitten", 40) })
         {
             var response = await idp.PostAsJsonAsync("/api/signin-events",
-                new SignInEventRequest(now.AddDays(-daysAgo), subject, "procapita", "federation-gateway", "oidc", "success", "lokalt", "loa2"));
+                new SignInEventRequest(now.AddDays(-daysAgo), "oidc", "local", "federation-gateway", subject, subject, "success", "loa2"));
             Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         }
 
@@ -43,7 +57,7 @@ public sealed class SignInEventRetentionTests(FakeClockInventory host) : IClassF
         Assert.Equal(1, run.Deleted);
         Assert.Equal(["farsk", "mitten", "nastan"], await Subjects(admin));
 
-        host.Clock.Advance(TimeSpan.FromDays(2));
+        clock.Advance(TimeSpan.FromDays(2));
         await admin.PostAsync("/api/signin-events/retention", null);
         Assert.Equal(["farsk", "mitten"], await Subjects(admin));
 
@@ -66,12 +80,12 @@ public sealed class SignInEventRetentionTests(FakeClockInventory host) : IClassF
     [Fact]
     public async Task The_background_job_deletes_on_its_schedule()
     {
-        var now = host.Clock.GetUtcNow();
+        var now = clock.GetUtcNow();
         await Idp().PostAsJsonAsync("/api/signin-events",
-            new SignInEventRequest(now.AddDays(-500), "jobbet-tar-mig", null, "federation-gateway", "saml", "success", null, null));
+            new SignInEventRequest(now.AddDays(-500), "saml", "adfs", "federation-gateway", "jobbet-tar-mig", null, "success", null));
 
         // The job's timer runs on the fake clock: one interval later it has run again.
-        host.Clock.Advance(TimeSpan.FromHours(1));
+        clock.Advance(TimeSpan.FromHours(1));
         await using var db = host.OpenDb();
         for (var i = 0; i < 100 && await db.SignInEvents.AnyAsync(e => e.Subject == "jobbet-tar-mig"); i++)
         {
@@ -84,15 +98,32 @@ public sealed class SignInEventRetentionTests(FakeClockInventory host) : IClassF
     [Fact]
     public async Task Recording_needs_the_signin_events_scope_and_valid_fields()
     {
-        var body = new SignInEventRequest(null, "anna.larare", null, null, "oidc", "success", null, null);
+        var body = new SignInEventRequest(null, "oidc", "local", null, "anna.larare", "anna.larare", "success", "loa2");
         Assert.Equal(HttpStatusCode.Forbidden, (await Admin().PostAsJsonAsync("/api/signin-events", body)).StatusCode);
-        var bad = await Idp().PostAsJsonAsync("/api/signin-events", body with { Protocol = "ldap", Subject = "" });
+        var bad = await Idp().PostAsJsonAsync("/api/signin-events", body with { Protocol = "ldap", Subject = null, UserName = null });
         var problem = await bad.Problem(HttpStatusCode.BadRequest);
         Assert.Contains("protocol", problem.ErrorFields());
         Assert.Contains("subject", problem.ErrorFields());
     }
 
+    [Fact]
+    public async Task The_idps_sign_in_event_json_is_accepted_and_linked_to_its_system()
+    {
+        // The shape the idp's SignInEventForwarder posts (Federation.Idp.Audit.SignInEvent).
+        var json = """
+            {"occurredAt":"2026-11-24T10:00:00+00:00","protocol":"oidc","upstream":"local","clientId":"federation-gateway",
+             "subject":null,"userName":"okand.person","outcome":"unknown_user","assuranceLevel":null,"traceId":"4bf92f3577b34da6a3ce929d0e0e4736"}
+            """;
+        var response = await Idp().PostAsync("/api/signin-events", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var stored = await response.Read<SignInEventView>();
+        Assert.Equal("federation", stored.SystemId);
+        Assert.Equal("okand.person", stored.UserName);
+        Assert.Equal("unknown_user", stored.Outcome);
+    }
+
     private static async Task<List<string>> Subjects(HttpClient admin) =>
         (await (await admin.GetAsync("/api/signin-events?limit=1000")).Read<List<SignInEventView>>())
-        .Select(e => e.Subject).Where(s => s is "gammal" or "nastan" or "farsk" or "mitten").Order(StringComparer.Ordinal).ToList();
+        .Select(e => e.Subject ?? "").Where(s => s is "gammal" or "nastan" or "farsk" or "mitten").Order(StringComparer.Ordinal).ToList();
 }
