@@ -2,7 +2,8 @@
 # Gateway benchmark, one run on loopback with wrk: the backend direct, nginx as a plain reverse
 # proxy, bare YARP with one static route, and the Federation gateway with a bearer-token user,
 # the access-policy check and signed identity headers. Prints req/s, p50, p99 and ratios.
-#   bench/gateway/run.sh            (DURATION=10s CONNECTIONS=32 THREADS=1 to change)
+#   bench/gateway/run.sh            (DURATION=10s CONNECTIONS=32 THREADS=1 to change;
+#                                    PROFILE=/tmp/gw.nettrace to sample the gateway's CPU with dotnet-trace)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -73,6 +74,7 @@ Identity__Authority="http://127.0.0.1:$issuer_port/" Identity__ClientSecret=benc
 Gateway__Backends__bench__SigningKey=bench-signing-key-0123456789-0123456789 \
 Gateway__RateLimits__PermitsPerUser=100000000 Gateway__RateLimits__PermitsPerAddress=100000000 \
   dotnet "$gatewaydll" --urls "http://127.0.0.1:$gateway_port" --contentRoot "$root/gateway" >"$work/gateway.log" 2>&1 & pids+=($!)
+gateway_pid=$!
 
 token=$(cat "$work/token")
 wait_for "http://127.0.0.1:$yarp_port/bench/"
@@ -95,6 +97,10 @@ echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION on $(nproc) cores" >&2
 run backend-direct "$backend/"
 run nginx "http://127.0.0.1:$nginx_port/bench/"
 run bare-yarp "http://127.0.0.1:$yarp_port/bench/"
+if [[ -n ${PROFILE:-} ]]; then
+  # PROFILE=out.nettrace: CPU samples of the gateway during its measured run (dotnet-trace).
+  (sleep 4; dotnet-trace collect -p "$gateway_pid" --profile dotnet-sampled-thread-time --format Speedscope --duration 00:00:00:06 -o "$PROFILE" >/dev/null 2>&1) &
+fi
 run federation-gateway "http://127.0.0.1:$gateway_port/bench/" -H "Authorization: Bearer $token"
 
 awk '
