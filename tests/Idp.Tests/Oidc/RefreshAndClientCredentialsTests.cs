@@ -1,5 +1,7 @@
 using System.Net;
 using Federation.Idp.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Federation.Idp.Tests.Oidc;
 
@@ -77,6 +79,24 @@ public sealed class RefreshAndClientCredentialsTests(IdpHost idp) : IClassFixtur
         Assert.Equal(TestSystems.BatchId, access.GetClaim("client_id").Value);
         Assert.Equal(TestSystems.BatchId, access.Subject);
         Assert.Equal("RS256", access.Alg);
+    }
+
+    [Fact]
+    public async Task Access_tokens_are_not_stored_but_refresh_tokens_are()
+    {
+        var (rp, tokens) = await SignedInAsync();
+        using var _ = rp;
+        using var batch = new RelyingParty(idp, TestSystems.BatchId, TestSystems.BatchSecret, TestSystems.Redirect);
+        Assert.Equal(HttpStatusCode.OK, (await batch.ClientCredentialsAsync("federation.feed")).Status);
+
+        using var scope = idp.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<Federation.Idp.Infrastructure.IdpDbContext>();
+        var types = await db.Set<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreToken>()
+            .Select(t => t.Type).Distinct().ToListAsync();
+
+        Assert.Contains(OpenIddict.Abstractions.OpenIddictConstants.TokenTypeIdentifiers.RefreshToken, types);
+        Assert.DoesNotContain(OpenIddict.Abstractions.OpenIddictConstants.TokenTypeIdentifiers.AccessToken, types);
+        Assert.NotNull(tokens.AccessToken);
     }
 
     [Fact]
