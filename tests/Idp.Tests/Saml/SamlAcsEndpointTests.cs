@@ -82,4 +82,15 @@ public sealed class SamlAcsEndpointTests(SamlDatabaseFixture database) : IClassF
         Assert.Contains(new Uri(host.Origin, SamlEndpoints.SpAcsPath).AbsoluteUri, xml, StringComparison.Ordinal);
         Assert.Contains(SamlNames.Aes256Gcm, xml, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Upstream_whose_metadata_file_is_missing_stops_the_start()
+    {
+        var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() =>
+            SamlTestHost.StartAsync(database.Directory, database.ConnectionString, settings: new()
+            {
+                ["Saml:Upstreams:0:MetadataPath"] = "/nonexistent/adfs-metadata.xml",
+            }));
+        Assert.Contains("not found", error.Message, StringComparison.Ordinal);
+    }
 }

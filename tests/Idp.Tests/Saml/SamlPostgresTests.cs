@@ -1,5 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using Federation.Idp.Saml;
+using Federation.Idp.Saml.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Federation.Idp.Tests.Saml;
@@ -64,5 +66,19 @@ public sealed class SamlPostgresTests(SamlPostgresFixture database) : IClassFixt
 
         Assert.True(accepted.Succeeded, accepted.Reason);
         Assert.Equal(SamlReason.Replay, replayed.Reason);
+    }
+
+    [Fact]
+    public async Task Replicas_share_the_generated_signing_and_encryption_keys()
+    {
+        await using var first = await SamlSpHarness.CreateAsync(database.Directory, database.ConnectionString, provider: "postgres");
+        await using var second = await SamlSpHarness.CreateAsync(database.Directory, database.ConnectionString, provider: "postgres");
+        var a = first.Services.GetRequiredService<SamlKeyStore>();
+        var b = second.Services.GetRequiredService<SamlKeyStore>();
+
+        Assert.Equal((await a.GetSigningCertificateAsync()).Thumbprint, (await b.GetSigningCertificateAsync()).Thumbprint);
+        Assert.Equal((await a.GetEncryptionCertificateAsync()).Thumbprint, (await b.GetEncryptionCertificateAsync()).Thumbprint);
+        Assert.NotEqual((await a.GetSigningCertificateAsync()).Thumbprint, (await a.GetEncryptionCertificateAsync()).Thumbprint);
+        Assert.Equal(await a.GetPairwiseSecretAsync(), await b.GetPairwiseSecretAsync());
     }
 }

@@ -264,7 +264,8 @@ public sealed class SamlResponseAttackCorpusTests(SamlDatabaseFixture database) 
         }),
         ["encrypted assertion that carries the Response's ID"] = new(SamlReason.DuplicateId, async (h, id) =>
         {
-            var document = Forge.Response(h.Content(id), beforeSigning: d => Forge.Assertion(d).SetAttribute("ID", d.DocumentElement!.GetAttribute("ID")));
+            var document = Forge.Response(h.Content(id));
+            document.DocumentElement!.SetAttribute("ID", Forge.Assertion(document).GetAttribute("ID"));
             using var key = (await h.EncryptionCertificateAsync()).GetRSAPublicKey()!;
             AssertionDecryptor.Encrypt(Forge.Assertion(document), key, gcm: true);
             return Encode(document);
