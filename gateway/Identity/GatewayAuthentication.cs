@@ -61,9 +61,13 @@ public static class GatewayAuthentication
                 "The gateway signs in with authorization code + PKCE as a confidential client.")
             .ValidateOnStart();
 
+        services.AddSingleton<ValidatedTokenCache>();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IOptions<GatewayIdentityOptions>, SystemDirectory>((o, identityOptions, directory) =>
-                ConfigureJwtBearer(o, identityOptions.Value, directory));
+            .Configure<IOptions<GatewayIdentityOptions>, SystemDirectory, ValidatedTokenCache>((o, identityOptions, directory, cache) =>
+            {
+                ConfigureJwtBearer(o, identityOptions.Value, directory);
+                o.Events = cache.Events();
+            });
 
         services.AddAuthorization();
         return builder;
@@ -102,13 +106,21 @@ public static class GatewayAuthentication
         {
             o.ClaimActions.MapUniqueJsonKey(claim, claim);
         }
+        if (!identity.RequireHttpsMetadata)
+        {
+            // Loopback demo over plain HTTP: browsers drop SameSite=None cookies without Secure,
+            // and the idp on another port of 127.0.0.1 is the same site anyway.
+            o.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.CorrelationCookie.SameSite = SameSiteMode.Lax;
+            o.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.NonceCookie.SameSite = SameSiteMode.Lax;
+        }
         o.Events.OnRedirectToIdentityProvider = context =>
         {
             if (context.Properties.Items.TryGetValue(AcrValuesItem, out var acr) && acr is not null)
             {
+                // The idp keeps the session and asks only for the stronger factor.
                 context.ProtocolMessage.AcrValues = acr;
-                // A step-up must not be answered from the existing idp session.
-                context.ProtocolMessage.Prompt = "login";
             }
             return Task.CompletedTask;
         };

@@ -4,6 +4,7 @@ using Federation.Feed;
 using Federation.Gateway.Forwarding;
 using Federation.Gateway.Policy;
 using Federation.Gateway.Routing;
+using Microsoft.Net.Http.Headers;
 using Yarp.ReverseProxy.Transforms;
 using Yarp.ReverseProxy.Transforms.Builder;
 
@@ -48,7 +49,7 @@ public sealed class IdentityForwardingTransform(IdentitySigning signing, TimePro
     private ValueTask Forward(RequestTransformContext transform, string prefix)
     {
         var headers = transform.ProxyRequest.Headers;
-        RemoveClientIdentity(transform.ProxyRequest);
+        RemoveClientIdentity(transform.HttpContext.Request, transform.ProxyRequest);
         headers.TryAddWithoutValidation(ForwardedPrefix, prefix);
 
         if (transform.HttpContext.Features.Get<ForwardedIdentity>() is not { } identity)
@@ -62,14 +63,13 @@ public sealed class IdentityForwardingTransform(IdentitySigning signing, TimePro
         }
         if (signing.For(identity.System.Id) is { } signer)
         {
-            foreach (var (name, value) in BuildHeaders(identity.System, transform.HttpContext.User, time.GetUtcNow()))
+            // Every client X-Federation-* header is gone, so these are exactly the ones the backend gets.
+            var identityHeaders = BuildHeaders(identity.System, transform.HttpContext.User, time.GetUtcNow());
+            foreach (var (name, value) in identityHeaders)
             {
                 headers.TryAddWithoutValidation(name, value);
             }
-            // Signature appended after the others so that it covers all of them.
-            var signed = headers.Where(h => FederationHeaders.IsFederationHeader(h.Key))
-                .Select(h => new KeyValuePair<string, string>(h.Key, h.Value.First()));
-            headers.TryAddWithoutValidation(FederationHeaders.Signature, signer.Sign(signed.ToList()));
+            headers.TryAddWithoutValidation(FederationHeaders.Signature, signer.Sign(identityHeaders));
         }
         return ValueTask.CompletedTask;
     }
@@ -77,56 +77,58 @@ public sealed class IdentityForwardingTransform(IdentitySigning signing, TimePro
     /// <summary>The released attributes the user has, as header name and encoded value. Public for tests.</summary>
     public static List<KeyValuePair<string, string>> BuildHeaders(FeedSystem system, ClaimsPrincipal user, DateTimeOffset now)
     {
-        var result = new List<KeyValuePair<string, string>>
+        var result = new List<KeyValuePair<string, string>>(system.Release.Count + 2)
         {
             new(FederationHeaders.System, system.Id),
             new(FederationHeaders.Timestamp, now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
         };
-        foreach (var attribute in system.Release.Distinct(StringComparer.Ordinal))
+        foreach (var attribute in system.Release)
         {
-            if (AttributeCatalog.Find(attribute) is null)
+            if (AttributeCatalog.Find(attribute) is null || result.Exists(h => h.Key == FederationHeaders.ForAttribute(attribute)))
             {
                 continue;
             }
-            IEnumerable<string> values = ListAttributes.Contains(attribute)
-                ? UserAttributes.Values(user, attribute == "roles" ? ["roles", "role"] : [attribute]).Order(StringComparer.Ordinal)
-                : user.FindAll(attribute).Select(c => c.Value);
-            var list = values.ToList();
-            if (list.Count > 0)
+            var values = ListAttributes.Contains(attribute)
+                ? UserAttributes.Values(user, attribute == "roles" ? ["roles", "role"] : [attribute]).Order(StringComparer.Ordinal).ToList()
+                : user.FindAll(attribute).Select(c => c.Value).ToList();
+            if (values.Count > 0)
             {
-                result.Add(new(FederationHeaders.ForAttribute(attribute), FederationHeaders.EncodeValues(list)));
+                result.Add(new(FederationHeaders.ForAttribute(attribute), FederationHeaders.EncodeValues(values)));
             }
         }
         return result;
     }
 
-    private static void RemoveClientIdentity(HttpRequestMessage request)
+    /// <summary>
+    /// Looks at the client's request (cheap to scan) and removes from the outgoing request only
+    /// what is there: identity headers, the bearer token and the gateway's own cookies.
+    /// </summary>
+    private static void RemoveClientIdentity(HttpRequest incoming, HttpRequestMessage outgoing)
     {
-        var headers = request.Headers;
-        foreach (var name in headers.Select(h => h.Key).Where(FederationHeaders.IsFederationHeader).ToList())
+        foreach (var name in incoming.Headers.Keys)
         {
-            headers.Remove(name);
-        }
-        if (request.Content is { } content)
-        {
-            foreach (var name in content.Headers.Select(h => h.Key).Where(FederationHeaders.IsFederationHeader).ToList())
+            if (FederationHeaders.IsFederationHeader(name))
             {
-                content.Headers.Remove(name);
+                outgoing.Headers.Remove(name);
+                outgoing.Content?.Headers.Remove(name);
             }
         }
-        headers.Remove(ForwardedPrefix);
+        outgoing.Headers.Remove(ForwardedPrefix);
         // The user's token for the gateway is not the backend's business (nor replayable by it).
-        headers.Remove("Authorization");
-        if (headers.TryGetValues("Cookie", out var cookies))
+        if (incoming.Headers.ContainsKey(HeaderNames.Authorization))
+        {
+            outgoing.Headers.Remove(HeaderNames.Authorization);
+        }
+        if (incoming.Headers.ContainsKey(HeaderNames.Cookie) && outgoing.Headers.TryGetValues(HeaderNames.Cookie, out var cookies))
         {
             var kept = cookies
                 .SelectMany(c => c.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
                 .Where(c => !IsGatewayCookie(c))
                 .ToList();
-            headers.Remove("Cookie");
+            outgoing.Headers.Remove(HeaderNames.Cookie);
             if (kept.Count > 0)
             {
-                headers.TryAddWithoutValidation("Cookie", string.Join("; ", kept));
+                outgoing.Headers.TryAddWithoutValidation(HeaderNames.Cookie, string.Join("; ", kept));
             }
         }
     }

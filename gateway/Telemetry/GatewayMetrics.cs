@@ -45,8 +45,11 @@ public sealed class GatewayMetrics
             { "outcome", decision.Outcome.ToString() },
             { "reason", decision.ReasonCode ?? "none" },
         });
-        Activity.Current?.SetTag("federation.system", system);
-        Activity.Current?.SetTag("federation.policy.outcome", decision.Outcome.ToString());
+        if (Activity.Current is { IsAllDataRequested: true } activity)
+        {
+            activity.SetTag("federation.system", system);
+            activity.SetTag("federation.policy.outcome", decision.Outcome.ToString());
+        }
     }
 
     private static string StatusClass(int status) => status switch

@@ -38,7 +38,7 @@ public static class SamlServiceCollectionExtensions
 
         services.AddSingleton<SamlKeyStore>();
         services.AddSingleton<SamlTelemetry>();
-        services.AddSingleton<UpstreamIdpCatalog>();
+        services.AddSingleton(p => new UpstreamIdpCatalog(p.GetRequiredService<IOptions<SamlOptions>>()));
         services.AddSingleton<MetadataAggregateSource>();
         services.AddSingleton<ISamlServiceProviderRegistry, SamlServiceProviderRegistry>();
         services.AddScoped<SamlResponseValidator>();

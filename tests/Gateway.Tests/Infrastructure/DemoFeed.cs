@@ -8,7 +8,12 @@ internal static class DemoFeed
     public const string Bjorkskolan = "41526371";
     public const string Ekdalsgymnasiet = "29384756";
 
-    public static readonly string[] SystemIds = ["echo", "larare", "grupp", "bjork", "mfa", "tokenapi", "pair", "avveckling", "gamla"];
+    /// <summary>Every system id a test uses, so the rig can give each a signing key.</summary>
+    public static readonly string[] SystemIds =
+    [
+        "echo", "larare", "grupp", "bjork", "mfa", "tokenapi", "pair", "avveckling", "gamla",
+        "nytt", "policyandras", "tillfalligt1", "tillfalligt2", "kortlivat", "efterfoljare",
+    ];
 
     public static FederationFeed Create(Uri a, Uri b) => new(1, DateTimeOffset.UtcNow,
     [

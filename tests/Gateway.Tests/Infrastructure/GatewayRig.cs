@@ -52,22 +52,30 @@ public class GatewayRig : IAsyncLifetime
     {
     }
 
+    /// <summary>For peers the gateway needs to know before it starts (e.g. the real idp).</summary>
+    protected virtual Task BeforeGatewayAsync() => Task.CompletedTask;
+
     public async Task InitializeAsync()
     {
         Issuer = await TestTokenIssuer.StartAsync();
         BackendA = await TestBackend.StartAsync("A", SigningKey);
         BackendB = await TestBackend.StartAsync("B", SigningKey);
         Register = await TestRegister.StartAsync(DemoFeed.Create(BackendA.Address, BackendB.Address));
-        GatewayAddress = StartGateway(Register.FeedUrl);
+        await BeforeGatewayAsync();
+        StartGateway(Register.FeedUrl);
         await Loopback.EventuallyAsync(() => Task.FromResult(Directory.Current.Feed is not null), "first feed");
+        await AfterGatewayAsync();
     }
+
+    /// <summary>For peers that need the gateway's address (e.g. its redirect URI at the idp).</summary>
+    protected virtual Task AfterGatewayAsync() => Task.CompletedTask;
 
     internal SystemDirectory Directory => _gateway!.Services.GetRequiredService<SystemDirectory>();
 
     internal IServiceProvider GatewayServices => _gateway!.Services;
 
-    /// <summary>Starts a (further) gateway; the rig disposes the last one it started.</summary>
-    internal Uri StartGateway(Uri feedUrl)
+    /// <summary>Starts a (further) gateway that <see cref="Client"/> then talks to; the rig disposes the last one.</summary>
+    internal void StartGateway(Uri feedUrl)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -91,7 +99,7 @@ public class GatewayRig : IAsyncLifetime
         Configure(settings);
         _gateway?.Dispose();
         _gateway = new GatewayHost(settings);
-        return _gateway.Start();
+        GatewayAddress = _gateway.Start();
     }
 
     internal void StopGateway()
@@ -130,7 +138,7 @@ public class GatewayRig : IAsyncLifetime
         return feed;
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         StopGateway();
         await Register.DisposeAsync();

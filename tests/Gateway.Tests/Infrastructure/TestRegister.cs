@@ -37,6 +37,8 @@ internal sealed class TestRegister : IAsyncDisposable
         var register = new TestRegister(feed);
         register._app = Loopback.CreateApp();
         register._app.MapGet("/api/federation/feed", register.HandleAsync);
+        // The idp reports sign-ins to the register; accepted and not looked at here.
+        register._app.MapPost("/api/signin-events", () => TypedResults.Accepted((string?)null));
         await register._app.StartAsync();
         register.FeedUrl = new Uri(Loopback.AddressOf(register._app), "/api/federation/feed");
         return register;

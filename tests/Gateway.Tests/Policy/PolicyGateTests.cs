@@ -100,7 +100,6 @@ public sealed class PolicyGateTests(GatewayRig rig) : IClassFixture<GatewayRig>
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var query = System.Web.HttpUtility.ParseQueryString(response.Headers.Location!.Query);
         Assert.Equal("loa3", query["acr_values"]);
-        Assert.Equal("login", query["prompt"]);
         Assert.Equal("S256", query["code_challenge_method"]);
     }
 

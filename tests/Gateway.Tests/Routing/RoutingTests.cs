@@ -107,4 +107,16 @@ public sealed class RoutingTests(GatewayRig rig) : IClassFixture<GatewayRig>
         Assert.False(string.IsNullOrEmpty(query["code_challenge"]));
         Assert.Null(query["acr_values"]);
     }
+
+    [Fact]
+    public async Task Oversized_request_headers_are_refused_by_kestrel()
+    {
+        using var client = rig.Client(Teacher());
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/echo/");
+        request.Headers.Add("X-Stor", new string('x', 40_000));
+
+        var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.RequestHeaderFieldsTooLarge, response.StatusCode);
+    }
 }
