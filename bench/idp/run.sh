@@ -2,12 +2,14 @@
 # Token endpoint benchmark: client-credentials tokens per second and p99 latency of the
 # federation idp against node oidc-provider 9.13.3 (same client, RS256 JWT access tokens,
 # same load generator, same run), and the ratio. Loopback only, bounded in time.
-#   bench/idp/run.sh            (CONCURRENCY=16 DURATION=15 WARMUP=5 by default)
+#   bench/idp/run.sh            (CONCURRENCY=16 DURATION=15 WARMUP=10 ROUNDS=2 by default)
+# Each round drives the idp, then oidc-provider, each alone; the JIT-compiled idp needs its warm-up.
 set -euo pipefail
 cd "$(dirname "$0")"
 here=$(pwd)
 root=$(cd ../.. && pwd)
-export CONCURRENCY=${CONCURRENCY:-16} DURATION=${DURATION:-15} WARMUP=${WARMUP:-5}
+export CONCURRENCY=${CONCURRENCY:-16} DURATION=${DURATION:-15} WARMUP=${WARMUP:-10}
+rounds=${ROUNDS:-2}
 export CLIENT_ID=bench-client CLIENT_SECRET=bench-secret-0123456789
 feed_port=5802 op_port=5801 idp_port=5803
 
@@ -35,13 +37,19 @@ for url in "http://127.0.0.1:$idp_port/connect/token" "http://127.0.0.1:$op_port
   token "$url" || { echo "no token from $url"; cat "$work"/*.log; exit 1; }
 done
 
-echo "load: $CONCURRENCY concurrent clients, ${WARMUP}s warm-up, ${DURATION}s measured, each server alone on the machine"
-idp=$(URL="http://127.0.0.1:$idp_port/connect/token" node load.mjs)
-op=$(URL="http://127.0.0.1:$op_port/token" node load.mjs)
+echo "load: $CONCURRENCY concurrent clients, ${WARMUP}s warm-up, ${DURATION}s measured, $rounds rounds, each server alone"
+results=()
+for round in $(seq 1 "$rounds"); do
+  results+=("$(URL="http://127.0.0.1:$idp_port/connect/token" node load.mjs)")
+  results+=("$(URL="http://127.0.0.1:$op_port/token" node load.mjs)")
+done
 node -e '
-const [idp, op] = process.argv.slice(1).map(JSON.parse);
+const runs = process.argv.slice(1).map(JSON.parse);
+const idp = runs.filter((_, i) => i % 2 === 0), op = runs.filter((_, i) => i % 2 === 1);
 const row = (name, r) => console.log(`${name.padEnd(22)} ${String(r.tokensPerSecond).padStart(9)} tokens/s   p50 ${String(r.p50ms).padStart(7)} ms   p99 ${String(r.p99ms).padStart(7)} ms   errors ${r.errors}`);
-row("federation idp", idp);
-row("oidc-provider 9.13.3", op);
-console.log(`ratio (idp / oidc-provider): throughput ${(idp.tokensPerSecond / op.tokensPerSecond).toFixed(2)}x, p99 ${(op.p99ms / idp.p99ms).toFixed(2)}x lower`);
-' "$idp" "$op"
+idp.forEach((r, i) => { row(`federation idp #${i + 1}`, r); row(`oidc-provider #${i + 1}`, op[i]); });
+const mean = (xs, k) => xs.reduce((a, r) => a + r[k], 0) / xs.length;
+const [ti, to, pi, po] = [mean(idp, "tokensPerSecond"), mean(op, "tokensPerSecond"), mean(idp, "p99ms"), mean(op, "p99ms")];
+console.log(`mean: idp ${ti.toFixed(1)} tokens/s p99 ${pi.toFixed(1)} ms; oidc-provider 9.13.3 ${to.toFixed(1)} tokens/s p99 ${po.toFixed(1)} ms`);
+console.log(`ratio (idp / oidc-provider): throughput ${(ti / to).toFixed(2)}x, p99 latency ${(pi / po).toFixed(2)}x`);
+' "${results[@]}"
