@@ -1,11 +1,25 @@
 using Federation.Hosting;
+using Federation.Idp;
+using Federation.Idp.Infrastructure;
+using Federation.Idp.Oidc;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("federation-idp");
+builder.AddIdpOptions();
+builder.AddIdpDatabase();
+builder.AddKeyRing();
+builder.AddLocalAccounts();
+builder.AddOidcServer();
+builder.AddRegisterFeed();
+builder.AddSignInUi();
 
 var app = builder.Build();
+await app.PrepareIdpAsync();
 app.UseProblemDetailsForErrors();
+app.UseSignInUi();
 app.MapDefaultEndpoints();
+app.MapProtocolEndpoints();
+app.MapSignInUi();
 app.Run();
 
 /// <summary>Entry point, public for WebApplicationFactory.</summary>

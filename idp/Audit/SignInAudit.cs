@@ -1,0 +1,85 @@
+using System.Net.Http.Headers;
+using System.Threading.Channels;
+using Federation.Idp.Telemetry;
+using Microsoft.Extensions.Options;
+
+namespace Federation.Idp.Audit;
+
+/// <summary>
+/// One audit event of a sign-in or a failure. Never holds a password, a code or a token.
+/// Field names are the ones posted to the register's <c>/api/signin-events</c>.
+/// </summary>
+/// <param name="Outcome"><c>success</c> or a failure reason (<c>bad_credentials</c>, <c>locked_out</c>, <c>bad_mfa_code</c>, …).</param>
+public sealed record SignInEvent(
+    DateTimeOffset OccurredAt,
+    string Protocol,
+    string Upstream,
+    string? ClientId,
+    string? Subject,
+    string? UserName,
+    string Outcome,
+    string? AssuranceLevel,
+    string? TraceId);
+
+/// <summary>Logs each sign-in event, counts it, and forwards it to the register when configured (best effort).</summary>
+public sealed class SignInAudit(ILogger<SignInAudit> logger, TimeProvider time)
+{
+    private readonly Channel<SignInEvent> _outbox = Channel.CreateBounded<SignInEvent>(
+        new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+
+    internal ChannelReader<SignInEvent> Outbox => _outbox.Reader;
+
+    public void Record(string protocol, string upstream, string? clientId, string? subject, string? userName, string outcome, string? assuranceLevel)
+    {
+        var e = new SignInEvent(time.GetUtcNow(), protocol, upstream, clientId, subject, userName, outcome,
+            assuranceLevel, System.Diagnostics.Activity.Current?.TraceId.ToString());
+        if (outcome == "success")
+        {
+            logger.LogInformation("Sign-in {Outcome}: user {UserName} ({Subject}) via {Protocol}/{Upstream} for client {ClientId} at {AssuranceLevel}",
+                outcome, userName, subject, protocol, upstream, clientId, assuranceLevel);
+        }
+        else
+        {
+            logger.LogWarning("Sign-in failed ({Outcome}): user {UserName} ({Subject}) via {Protocol}/{Upstream} for client {ClientId}",
+                outcome, userName, subject, protocol, upstream, clientId);
+        }
+        IdpTelemetry.CountLogin(protocol, upstream, clientId, outcome);
+        _outbox.Writer.TryWrite(e);
+    }
+}
+
+/// <summary>Posts audit events to the register; a failure is logged and the event dropped (the log keeps it).</summary>
+public sealed class SignInEventForwarder(
+    SignInAudit audit,
+    IHttpClientFactory http,
+    Clients.SelfIssuedTokens tokens,
+    IOptions<IdpOptions> options,
+    ILogger<SignInEventForwarder> logger) : BackgroundService
+{
+    public const string HttpClientName = "federation-signin-events";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await foreach (var e in audit.Outbox.ReadAllAsync(stoppingToken))
+        {
+            if (options.Value.SigninEventsUrl is not { } url)
+            {
+                continue;
+            }
+            try
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(e) };
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens.SigninEventsToken());
+                using var response = await http.CreateClient(HttpClientName).SendAsync(request, stoppingToken);
+                if (!response.IsSuccessStatusCode)
+                {
+                    logger.LogWarning("The register refused a sign-in event: {Status}", (int)response.StatusCode);
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning("Posting a sign-in event to the register failed: {Reason}", ex.Message);
+            }
+        }
+    }
+}

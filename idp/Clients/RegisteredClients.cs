@@ -1,0 +1,18 @@
+using Federation.Feed;
+
+namespace Federation.Idp.Clients;
+
+/// <summary>The register's view of a client right now: its system, release list and access policy.</summary>
+public sealed class RegisteredClients(IFederationFeedSource feed)
+{
+    /// <summary>The system of an OIDC client, or null when the register no longer has it (removed or retired).</summary>
+    public FeedSystem? Find(string? clientId)
+    {
+        if (string.IsNullOrEmpty(clientId) || feed.Current is not { } current)
+        {
+            return null;
+        }
+        var system = current.FindByClientId(clientId);
+        return system is null || !ClientSync.GetsTokens(system) ? null : system;
+    }
+}

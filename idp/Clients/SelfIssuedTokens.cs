@@ -1,0 +1,69 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using Federation.Feed;
+using Federation.Idp.Keys;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Federation.Idp.Clients;
+
+/// <summary>
+/// Access tokens the idp mints for itself, signed with its own current key, to call the register:
+/// the feed (scope <c>federation.feed</c>) and sign-in events. No client registration is needed,
+/// so there is no chicken-and-egg between the idp and the register's feed.
+/// </summary>
+public sealed class SelfIssuedTokens(KeyRing keys, IOptions<IdpOptions> options, TimeProvider time) : IFeedAccessTokenSource
+{
+    public const string ClientId = "federation-idp";
+    public const string FeedScope = "federation.feed";
+    public const string SigninEventsScope = "federation.signin-events";
+    private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
+    private static readonly JsonWebTokenHandler Handler = new() { SetDefaultTimesOnTokenCreation = false };
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, (string Token, DateTimeOffset RenewAt)> _cache = new(StringComparer.Ordinal);
+
+    public Task<string?> GetTokenAsync(CancellationToken cancellationToken) => Task.FromResult<string?>(Token(FeedScope));
+
+    public void Invalidate()
+    {
+        lock (_gate)
+        {
+            _cache.Clear();
+        }
+    }
+
+    public string SigninEventsToken() => Token(SigninEventsScope);
+
+    private string Token(string scope)
+    {
+        var now = time.GetUtcNow();
+        lock (_gate)
+        {
+            if (_cache.TryGetValue(scope, out var cached) && cached.RenewAt > now)
+            {
+                return cached.Token;
+            }
+            var key = keys.CurrentSigningKey;
+            var token = Handler.CreateToken(new SecurityTokenDescriptor
+            {
+                TokenType = "at+jwt",
+                Issuer = options.Value.Issuer!.AbsoluteUri,
+                Audience = options.Value.RegisterAudience,
+                IssuedAt = now.UtcDateTime,
+                NotBefore = now.UtcDateTime,
+                Expires = (now + Lifetime).UtcDateTime,
+                SigningCredentials = new SigningCredentials(key.SecurityKey, SecurityAlgorithms.RsaSha256),
+                Subject = new ClaimsIdentity(
+                [
+                    new Claim("sub", ClientId),
+                    new Claim("client_id", ClientId),
+                    new Claim("scope", scope),
+                    new Claim("jti", Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(16))),
+                ]),
+            });
+            _cache[scope] = (token, now + Lifetime - TimeSpan.FromMinutes(1));
+            return token;
+        }
+    }
+}

@@ -1,0 +1,54 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Identity;
+
+namespace Federation.Idp.Identity;
+
+/// <summary>Turns a local account into the <see cref="FederationIdentity"/> of a sign-in.</summary>
+public sealed class LocalAccounts(UserManager<IdpUser> users, TimeProvider time)
+{
+    /// <summary>User claim types that carry releasable attributes of a local account.</summary>
+    public static class ClaimTypes
+    {
+        public const string Role = "roles";
+        public const string SchoolUnit = "school_units";
+        public const string Affiliation = "affiliation";
+        public const string Group = "groups";
+        public const string Eppn = "eppn";
+        public const string PersonalIdentityNumber = "personnummer";
+    }
+
+    public async Task<FederationIdentity> SignedInAsync(IdpUser user, string assuranceLevel, IReadOnlyList<string> methods)
+    {
+        var claims = await users.GetClaimsAsync(user);
+        return new FederationIdentity
+        {
+            Subject = user.Id,
+            UserName = user.UserName,
+            GivenName = user.GivenName,
+            FamilyName = user.FamilyName,
+            Email = user.Email,
+            Eppn = First(ClaimTypes.Eppn),
+            PersonalIdentityNumber = First(ClaimTypes.PersonalIdentityNumber),
+            Roles = All(ClaimTypes.Role),
+            SchoolUnits = All(ClaimTypes.SchoolUnit),
+            Affiliations = All(ClaimTypes.Affiliation),
+            Groups = All(ClaimTypes.Group),
+            AssuranceLevel = assuranceLevel,
+            AuthenticationMethods = methods,
+            AuthenticatedAt = time.GetUtcNow(),
+            Upstream = FederationIdentity.LocalUpstream,
+        };
+
+        string? First(string type) => claims.FirstOrDefault(c => c.Type == type)?.Value;
+        IReadOnlyList<string> All(string type) => claims.Where(c => c.Type == type).Select(c => c.Value).ToList();
+    }
+
+    /// <summary>Whether the account behind a subject may still receive tokens (exists, not locked out).</summary>
+    public async Task<bool> IsActiveAsync(string subject)
+    {
+        var user = await users.FindByIdAsync(subject);
+        return user is not null && !await users.IsLockedOutAsync(user);
+    }
+
+    public static Claim Claim(string type, string value) => new(type, value);
+}

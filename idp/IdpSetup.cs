@@ -1,0 +1,123 @@
+using System.Globalization;
+using Federation.Feed;
+using Federation.Idp.Audit;
+using Federation.Idp.Clients;
+using Federation.Idp.Identity;
+using Federation.Idp.Infrastructure;
+using Federation.Idp.Keys;
+using Federation.Idp.Pages;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Localization;
+
+namespace Federation.Idp;
+
+/// <summary>One extension method per feature of the idp, so Program.cs reads as a table of contents.</summary>
+public static class IdpSetup
+{
+    public static IHostApplicationBuilder AddIdpOptions(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<IdpOptions>().Bind(builder.Configuration.GetSection("Idp")).ValidateDataAnnotations().ValidateOnStart();
+        return builder;
+    }
+
+    /// <summary>ASP.NET Core Identity accounts in the idp's database: password rules, lockout, TOTP.</summary>
+    public static IHostApplicationBuilder AddLocalAccounts(this IHostApplicationBuilder builder)
+    {
+        var idp = builder.Configuration.GetSection("Idp").Get<IdpOptions>() ?? new IdpOptions();
+        builder.Services.AddAuthentication(FederationSession.Scheme).AddFederationSession(idp.SessionLifetime);
+        builder.Services.AddIdentityCore<IdpUser>(o =>
+            {
+                o.Password.RequiredLength = 12;
+                o.Password.RequireDigit = true;
+                o.Password.RequireLowercase = true;
+                o.Password.RequireUppercase = true;
+                o.Password.RequireNonAlphanumeric = true;
+                o.Lockout.AllowedForNewUsers = true;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                o.User.RequireUniqueEmail = true;
+            })
+            .AddEntityFrameworkStores<IdpDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+        builder.Services.AddScoped<LocalAccounts>();
+        builder.Services.AddSingleton<SignInAudit>();
+        builder.Services.AddHttpClient(SignInEventForwarder.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
+        builder.Services.AddHostedService<SignInEventForwarder>();
+        return builder;
+    }
+
+    /// <summary>RSA keys kept in the database, rotated on a schedule, shared by every replica.</summary>
+    public static IHostApplicationBuilder AddKeyRing(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<KeyRingOptions>().Bind(builder.Configuration.GetSection("Keys")).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<KeyRing>();
+        builder.Services.AddHostedService<KeyRingRefresher>();
+        return builder;
+    }
+
+    /// <summary>Clients, release lists and policies from the register's feed, read with a token the idp mints itself.</summary>
+    public static IHostApplicationBuilder AddRegisterFeed(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<SelfIssuedTokens>();
+        builder.Services.AddSingleton<IFeedAccessTokenSource>(sp => sp.GetRequiredService<SelfIssuedTokens>());
+        builder.Services.AddFederationFeed(builder.Configuration.GetSection("Feed"));
+        builder.Services.AddSingleton<RegisteredClients>();
+        builder.Services.AddSingleton<ClientSync>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ClientSync>());
+        return builder;
+    }
+
+    /// <summary>Razor Pages for sign-in, MFA and sign-out, Swedish by default.</summary>
+    public static IHostApplicationBuilder AddSignInUi(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddRazorPages();
+        builder.Services.Configure<RequestLocalizationOptions>(o =>
+        {
+            CultureInfo[] cultures = [new("sv"), new("en")];
+            o.DefaultRequestCulture = new RequestCulture("sv");
+            o.SupportedCultures = cultures;
+            o.SupportedUICultures = cultures;
+            o.FallBackToParentCultures = true;
+            o.FallBackToParentUICultures = true;
+        });
+        return builder;
+    }
+
+    /// <summary>Before the first request: schema, keys, demo users.</summary>
+    public static async Task PrepareIdpAsync(this WebApplication app)
+    {
+        await app.Services.MigrateIdpDatabaseAsync();
+        await app.Services.GetRequiredService<KeyRing>().RefreshAsync(CancellationToken.None);
+        await DemoUsers.SeedAsync(app.Services);
+    }
+
+    public static WebApplication UseSignInUi(this WebApplication app)
+    {
+        app.UseStaticFiles();
+        app.UseRequestLocalization();
+        // Protocol errors that cannot go back to the client are shown as a page that says what happened.
+        app.UseWhen(
+            ctx => ctx.Request.Path.StartsWithSegments("/connect/authorize") || ctx.Request.Path.StartsWithSegments("/connect/endsession"),
+            branch => branch.UseStatusCodePagesWithReExecute("/error"));
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        return app;
+    }
+
+    public static WebApplication MapSignInUi(this WebApplication app)
+    {
+        app.MapRazorPages();
+        app.MapGet("/culture", (HttpContext http, string? c, string? returnUrl) =>
+        {
+            var culture = c == "en" ? "en" : "sv";
+            http.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
+                CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
+                new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, MaxAge = TimeSpan.FromDays(365), IsEssential = true });
+            return Results.LocalRedirect(LoginModel.SafeReturnUrl(returnUrl));
+        }).ExcludeFromDescription();
+        return app;
+    }
+}

@@ -1,0 +1,104 @@
+using Federation.Idp.Clients;
+using Federation.Idp.Infrastructure;
+using Federation.Idp.Keys;
+using Microsoft.Extensions.Options;
+using OpenIddict.Server;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+using static OpenIddict.Server.OpenIddictServerEvents;
+
+namespace Federation.Idp.Oidc;
+
+/// <summary>
+/// The OpenID Provider's configuration in one place. Choices that matter:
+/// authorization code (PKCE S256 required for every client), refresh tokens (rotated; a reused one
+/// revokes its whole authorization), client credentials; access tokens are signed JWTs (RFC 9068
+/// <c>at+jwt</c>) and not encrypted, because the gateway and the register validate them through
+/// JWKS; access tokens are not stored (see <see cref="SkipAccessTokenStorage"/>), codes and
+/// refresh tokens are; keys come from the <see cref="KeyRing"/>.
+/// </summary>
+public static class OidcServerSetup
+{
+    public static IHostApplicationBuilder AddOidcServer(this IHostApplicationBuilder builder)
+    {
+        var idp = builder.Configuration.GetSection("Idp").Get<IdpOptions>() ?? new IdpOptions();
+
+        builder.Services.AddOpenIddict()
+            .AddCore(core =>
+            {
+                core.UseEntityFrameworkCore().UseDbContext<IdpDbContext>();
+                core.ReplaceApplicationManager(typeof(FederationApplicationManager<>));
+            })
+            .AddServer(server =>
+            {
+                if (idp.Issuer is not null)
+                {
+                    server.SetIssuer(idp.Issuer);
+                }
+                server.SetAuthorizationEndpointUris("connect/authorize")
+                      .SetTokenEndpointUris("connect/token")
+                      .SetUserInfoEndpointUris("connect/userinfo")
+                      .SetIntrospectionEndpointUris("connect/introspect")
+                      .SetRevocationEndpointUris("connect/revoke")
+                      .SetEndSessionEndpointUris("connect/endsession");
+
+                server.AllowAuthorizationCodeFlow()
+                      .AllowRefreshTokenFlow()
+                      .AllowClientCredentialsFlow();
+                server.RequireProofKeyForCodeExchange();
+                // S256 only: "plain" would hand the verifier to anyone who sees the authorize URL.
+                server.Configure(o => o.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
+                server.RegisterScopes(Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.Roles, Scopes.Phone, Scopes.Address, Scopes.OfflineAccess);
+                // API scopes from configuration are known without a database lookup per token request.
+                server.RegisterScopes([.. idp.ApiScopes.Keys]);
+                server.RegisterClaims(Feed.AttributeCatalog.All.Select(a => a.Name).Append(Claims.Subject).ToArray());
+
+                server.SetAccessTokenLifetime(idp.AccessTokenLifetime)
+                      .SetIdentityTokenLifetime(idp.IdentityTokenLifetime)
+                      .SetRefreshTokenLifetime(idp.RefreshTokenLifetime)
+                      .SetAuthorizationCodeLifetime(idp.AuthorizationCodeLifetime)
+                      // A refresh token is good once: any second use is theft or a bug, and revokes the family.
+                      .SetRefreshTokenReuseLeeway(TimeSpan.Zero);
+
+                // The gateway and the register read access tokens with JWKS: signed, not encrypted.
+                server.DisableAccessTokenEncryption();
+
+                server.AddEventHandler<GenerateTokenContext>(handler => handler
+                    .UseSingletonHandler<SkipAccessTokenStorage>()
+                    .SetOrder(OpenIddictServerHandlers.Protection.CreateTokenEntry.Descriptor.Order - 1)
+                    .SetType(OpenIddictServerHandlerType.Custom));
+
+                server.UseAspNetCore()
+                      .EnableAuthorizationEndpointPassthrough()
+                      .EnableTokenEndpointPassthrough()
+                      .EnableUserInfoEndpointPassthrough()
+                      .EnableEndSessionEndpointPassthrough()
+                      .EnableStatusCodePagesIntegration()
+                      // Loopback HTTP in the embedded default; TLS terminates in front of the pods in k8s.
+                      .DisableTransportSecurityRequirement();
+            });
+
+        builder.Services.AddSingleton<VerifiedClientSecrets>();
+        // Keys are added whenever OpenIddict's options are (re)built, so rotation needs no restart.
+        builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>>(sp =>
+            new ConfigureOptions<OpenIddictServerOptions>(o => sp.GetRequiredService<KeyRing>().Configure(o)));
+        return builder;
+    }
+
+    /// <summary>
+    /// Access tokens are self-contained JWTs that live minutes: storing each one would cost a
+    /// database write per token (the benchmark shows it) and buy nothing the gateway uses.
+    /// Authorization codes and refresh tokens stay stored, for redemption, revocation and reuse detection.
+    /// </summary>
+    public sealed class SkipAccessTokenStorage : IOpenIddictServerHandler<GenerateTokenContext>
+    {
+        public ValueTask HandleAsync(GenerateTokenContext context)
+        {
+            // OpenIddict 7 names token types by their URN; older versions by their hint.
+            if (context.TokenType is TokenTypeIdentifiers.AccessToken or TokenTypeHints.AccessToken)
+            {
+                context.CreateTokenEntry = false;
+            }
+            return default;
+        }
+    }
+}

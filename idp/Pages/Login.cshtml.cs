@@ -1,0 +1,103 @@
+using Federation.Idp.Audit;
+using Federation.Idp.Identity;
+using Federation.Idp.Telemetry;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Federation.Idp.Pages;
+
+/// <summary>Password sign-in of a local account: assurance level loa2.</summary>
+public sealed class LoginModel(
+    UserManager<IdpUser> users,
+    SignInManager<IdpUser> signIn,
+    LocalAccounts accounts,
+    SignInAudit audit,
+    TimeProvider time) : PageModel
+{
+    [BindProperty(SupportsGet = true)]
+    public string? ReturnUrl { get; set; }
+
+    /// <summary>When the form was shown (Unix ms), for the login duration metric only.</summary>
+    [BindProperty]
+    public long Started { get; set; }
+
+    [BindProperty]
+    public string? UserName { get; set; }
+
+    [BindProperty]
+    public string? Password { get; set; }
+
+    public string? Error { get; private set; }
+
+    public void OnGet() => Started = time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        using var activity = IdpTelemetry.Source.StartActivity("login.password");
+        var client = ClientIdOf(ReturnUrl);
+        activity?.SetTag("client_id", client);
+        var userName = UserName?.Trim();
+        if (string.IsNullOrEmpty(userName) || string.IsNullOrEmpty(Password))
+        {
+            return Fail(T("login.missing"));
+        }
+
+        var user = await users.FindByNameAsync(userName) ?? await users.FindByEmailAsync(userName);
+        if (user is null)
+        {
+            audit.Record("oidc", FederationIdentity.LocalUpstream, client, null, userName, "unknown_user", null);
+            return Fail(T("login.failed"));
+        }
+
+        var result = await signIn.CheckPasswordSignInAsync(user, Password, lockoutOnFailure: true);
+        if (!result.Succeeded)
+        {
+            var (outcome, message) = result switch
+            {
+                { IsLockedOut: true } => ("locked_out", "login.locked"),
+                { IsNotAllowed: true } => ("not_allowed", "login.notAllowed"),
+                _ => ("bad_credentials", "login.failed"),
+            };
+            audit.Record("oidc", FederationIdentity.LocalUpstream, client, user.Id, user.UserName, outcome, null);
+            return Fail(T(message));
+        }
+
+        var identity = await accounts.SignedInAsync(user, AssuranceLevel.Loa2, ["pwd"]);
+        await FederationSession.SignInAsync(HttpContext, identity);
+        audit.Record("oidc", FederationIdentity.LocalUpstream, client, user.Id, user.UserName, "success", identity.AssuranceLevel);
+        var seconds = (time.GetUtcNow().ToUnixTimeMilliseconds() - Started) / 1000.0;
+        if (seconds is > 0 and < 3600)
+        {
+            IdpTelemetry.LoginDuration.Record(seconds, new KeyValuePair<string, object?>("upstream", FederationIdentity.LocalUpstream));
+        }
+        return LocalRedirect(SafeReturnUrl(ReturnUrl));
+    }
+
+    private PageResult Fail(string message)
+    {
+        Error = message;
+        Password = null;
+        return Page();
+    }
+
+    private static string T(string key) => UiText.T(key);
+
+    /// <summary>Only local URLs: an open redirect would hand the session to anyone's site.</summary>
+    internal static string SafeReturnUrl(string? returnUrl) =>
+        !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal)
+        && !returnUrl.StartsWith("/\\", StringComparison.Ordinal)
+            ? returnUrl
+            : "/";
+
+    /// <summary>The client of the authorize request being served, for audit and metrics.</summary>
+    internal static string? ClientIdOf(string? returnUrl)
+    {
+        if (string.IsNullOrEmpty(returnUrl) || returnUrl.IndexOf('?', StringComparison.Ordinal) is var q && q < 0)
+        {
+            return null;
+        }
+        var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(returnUrl[q..]);
+        return query.TryGetValue("client_id", out var clientId) ? clientId.ToString() : null;
+    }
+}

@@ -1,0 +1,51 @@
+using System.Globalization;
+
+namespace Federation.Idp.Pages;
+
+/// <summary>The sign-in UI's words, Swedish first; English when the person chose it or the browser asks for it.</summary>
+public static class UiText
+{
+    private static readonly Dictionary<string, (string Sv, string En)> Texts = new(StringComparer.Ordinal)
+    {
+        ["site.title"] = ("Skolfederationen – inloggning", "School federation – sign in"),
+        ["site.skip"] = ("Hoppa till innehållet", "Skip to content"),
+        ["site.otherLanguage"] = ("In English", "På svenska"),
+        ["login.title"] = ("Logga in", "Sign in"),
+        ["login.intro"] = ("Logga in med ditt användarkonto i kommunens skolor.", "Sign in with your account in the municipality's schools."),
+        ["login.username"] = ("Användarnamn", "User name"),
+        ["login.password"] = ("Lösenord", "Password"),
+        ["login.submit"] = ("Logga in", "Sign in"),
+        ["login.missing"] = ("Fyll i både användarnamn och lösenord.", "Enter both user name and password."),
+        ["login.failed"] = ("Fel användarnamn eller lösenord.", "Wrong user name or password."),
+        ["login.locked"] = ("Kontot är tillfälligt låst efter för många misslyckade försök. Försök igen om en stund.", "The account is locked for a while after too many failed attempts. Try again later."),
+        ["login.notAllowed"] = ("Kontot får inte logga in.", "The account may not sign in."),
+        ["mfa.title"] = ("Bekräfta med engångskod", "Confirm with a one-time code"),
+        ["mfa.intro"] = ("Tjänsten kräver tvåfaktorsinloggning (tillitsnivå 3). Ange koden från din autentiseringsapp.", "The service requires two-factor sign-in (assurance level 3). Enter the code from your authenticator app."),
+        ["mfa.code"] = ("Engångskod (6 siffror)", "One-time code (6 digits)"),
+        ["mfa.submit"] = ("Bekräfta", "Confirm"),
+        ["mfa.failed"] = ("Koden stämmer inte. Försök igen.", "The code is not correct. Try again."),
+        ["mfa.notEnrolled"] = ("Tjänsten kräver tvåfaktorsinloggning, men ditt konto har ingen autentiseringsapp kopplad. Kontakta IT-supporten.", "The service requires two-factor sign-in, but your account has no authenticator app. Contact IT support."),
+        ["signout.title"] = ("Logga ut", "Sign out"),
+        ["signout.question"] = ("Vill du logga ut från alla skolans tjänster?", "Do you want to sign out of all the schools' services?"),
+        ["signout.submit"] = ("Ja, logga ut", "Yes, sign out"),
+        ["signedout.title"] = ("Du är utloggad", "You are signed out"),
+        ["signedout.text"] = ("Stäng webbläsaren om du använder en delad dator.", "Close the browser if you use a shared computer."),
+        ["home.signedInAs"] = ("Du är inloggad som", "You are signed in as"),
+        ["home.notSignedIn"] = ("Du är inte inloggad.", "You are not signed in."),
+        ["error.title"] = ("Något gick fel", "Something went wrong"),
+        ["error.generic"] = ("Inloggningen kunde inte genomföras.", "The sign-in could not be completed."),
+        ["error.code"] = ("Felkod", "Error code"),
+        ["error.back"] = ("Gå tillbaka till tjänsten och försök igen.", "Go back to the service and try again."),
+        ["error.invalid_request"] = ("Tjänsten skickade en felaktig inloggningsbegäran.", "The service sent an invalid sign-in request."),
+        ["error.invalid_client"] = ("Tjänsten är inte registrerad i systemregistret.", "The service is not registered in the system register."),
+        ["error.unauthorized_client"] = ("Tjänsten är inte (längre) registrerad i systemregistret.", "The service is not (or no longer) registered in the system register."),
+        ["error.antiforgery"] = ("Formuläret hade gått ut. Ladda om sidan och försök igen.", "The form had expired. Reload the page and try again."),
+    };
+
+    public static bool IsEnglish => CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en";
+
+    public static string T(string key) =>
+        Texts.TryGetValue(key, out var text) ? (IsEnglish ? text.En : text.Sv) : key;
+
+    public static bool Has(string key) => Texts.ContainsKey(key);
+}
