@@ -76,6 +76,7 @@ public sealed class SamlResponseValidator(
     /// <summary>Validates a SAMLResponse form value that arrived at <paramref name="acsUrl"/>.</summary>
     public async Task<SamlValidationResult> ValidateAsync(string samlResponse, Uri acsUrl, CancellationToken cancellationToken = default)
     {
+        using var activity = SamlTelemetry.ActivitySource.StartActivity("saml.validate_response");
         var context = new ResponseContext(samlResponse, acsUrl, time.GetUtcNow());
         foreach (var check in Pipeline)
         {
@@ -89,11 +90,18 @@ public sealed class SamlResponseValidator(
                 reason = e.Reason;
                 logger.LogDebug(e, "SAML check {Check} threw", check.Name);
             }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Fail closed: whatever went wrong, no identity comes out of this response.
+                reason = SamlReason.InternalError;
+                logger.LogError(e, "SAML check {Check} failed unexpectedly", check.Name);
+            }
             if (reason is not null)
             {
                 logger.LogWarning("SAML response refused by check {Check}: {Reason} (upstream {Upstream}, response {ResponseId})",
                     check.Name, reason, context.Upstream?.Name ?? "unknown", context.ResponseId ?? "-");
                 telemetry.Login("upstream", context.Upstream?.Name ?? "unknown", "refused", reason);
+                activity?.SetTag("saml.check", check.Name).SetTag("saml.reason", reason).SetStatus(System.Diagnostics.ActivityStatusCode.Error, reason);
                 return new SamlValidationResult(null, check.Name, reason);
             }
         }

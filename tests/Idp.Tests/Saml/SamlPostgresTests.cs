@@ -82,3 +82,25 @@ public sealed class SamlPostgresTests(SamlPostgresFixture database) : IClassFixt
         Assert.Equal(await a.GetPairwiseSecretAsync(), await b.GetPairwiseSecretAsync());
     }
 }
+
+/// <summary>The IdP side keeps pending requests on PostgreSQL too (a login may return to another replica).</summary>
+public sealed class SamlPostgresIdentityProviderTests(SamlPostgresFixture database) : IClassFixture<SamlPostgresFixture>
+{
+    [Fact]
+    public async Task Sign_in_started_on_one_replica_is_answered_by_another()
+    {
+        var postgres = new Dictionary<string, string?> { ["Saml:DatabaseProvider"] = "postgres" };
+        await using var first = await SamlTestHost.StartAsync(database.Directory, database.ConnectionString, settings: postgres);
+        await using var second = await SamlTestHost.StartAsync(database.Directory, database.ConnectionString, settings: postgres);
+        var request = SamlIdentityProviderTests.AuthnRequest(first, SamlTestHost.SchoolsoftEntityId, "https://schoolsoft.test/acs", forceAuthn: true);
+        var challenge = await first.Client().GetAsync(SamlEndpoints.SsoPath + "?" + RedirectBinding.BuildQuery("SAMLRequest", request, "rs", null));
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, challenge.StatusCode);
+        var returnUrl = Uri.UnescapeDataString(challenge.Headers.Location!.OriginalString.Split("returnUrl=")[1]);
+
+        second.Session.Current = TestSubjects.Anna with { AuthenticatedAt = DateTimeOffset.UtcNow.AddSeconds(1) };
+        var (response, relay, _) = await SamlIdentityProviderTests.ReadPostAsync(second, await second.Client().GetAsync(returnUrl));
+
+        Assert.Equal("rs", relay);
+        Assert.Equal(SamlNames.StatusSuccess, response.GetElementsByTagName("StatusCode", SamlNames.Protocol)[0]!.Attributes!["Value"]!.Value);
+    }
+}
