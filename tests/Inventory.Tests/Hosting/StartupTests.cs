@@ -32,4 +32,24 @@ public sealed class StartupTests(SqliteInventory host) : IClassFixture<SqliteInv
         var body = await response.Read<JsonObject>();
         Assert.Contains(body["checks"]!.AsArray(), c => c!["name"]!.GetValue<string>() == "database" && c["status"]!.GetValue<string>() == "Healthy");
     }
+
+    [Fact]
+    public async Task Reads_can_be_closed_to_callers_without_a_token()
+    {
+        var issuer = await TestIssuer.Shared;
+        var file = Path.Combine(Path.GetTempPath(), $"federation-closed-{Guid.NewGuid():N}.db");
+        await using var factory = new InventoryFactory("sqlite", $"Data Source={file}", issuer.Authority, null,
+            new Dictionary<string, string> { ["Auth:RequireAuthenticatedReads"] = "true" });
+        factory.UseKestrel(0);
+        factory.StartServer();
+
+        var anonymous = factory.CreateClient();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/systems")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/systems/procapita")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/reports/findings")).StatusCode);
+
+        var teacher = factory.CreateClient();
+        teacher.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", issuer.Teacher());
+        Assert.Equal(HttpStatusCode.OK, (await teacher.GetAsync("/api/systems/procapita")).StatusCode);
+    }
 }
