@@ -1,11 +1,23 @@
+using Federation.Gateway.Identity;
+using Federation.Gateway.Pages;
+using Federation.Gateway.Proxy;
+using Federation.Gateway.Routing;
 using Federation.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("federation-gateway");
+builder.AddFeedRouting();
+builder.AddGatewayAuthentication();
+builder.AddGatewayRateLimits();
 
 var app = builder.Build();
 app.UseProblemDetailsForErrors();
+app.UseMiddleware<RetiredSystemMiddleware>();
+app.UseAuthentication();
+app.UseRateLimiter();
 app.MapDefaultEndpoints();
+app.MapPortal();
+app.MapFederationProxy();
 app.Run();
 
 /// <summary>Entry point, public for WebApplicationFactory.</summary>

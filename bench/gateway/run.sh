@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Gateway benchmark, one run on loopback with wrk: the backend direct, nginx as a plain reverse
+# proxy, bare YARP with one static route, and the Federation gateway with a bearer-token user,
+# the access-policy check and signed identity headers. Prints req/s, p50, p99 and ratios.
+#   bench/gateway/run.sh            (DURATION=10s CONNECTIONS=32 THREADS=1 to change;
+#                                    PROFILE=/tmp/gw.nettrace to sample the gateway's CPU with dotnet-trace)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$(pwd)
+DURATION=${DURATION:-10s}
+CONNECTIONS=${CONNECTIONS:-32}
+THREADS=${THREADS:-1}
+work=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+command -v wrk >/dev/null || { echo "wrk is missing (apt-get install wrk)" >&2; exit 1; }
+command -v nginx >/dev/null || { echo "nginx is missing (apt-get install nginx-light)" >&2; exit 1; }
+
+echo "Building (Release)…" >&2
+dotnet build -c Release -nologo -v q bench/gateway/BenchKit/BenchKit.csproj >&2
+dotnet build -c Release -nologo -v q gateway/Federation.Gateway.csproj >&2
+kit=bench/gateway/BenchKit/bin/Release/net10.0/BenchKit.dll
+gatewaydll=gateway/bin/Release/net10.0/Federation.Gateway.dll
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+wait_for() { for _ in $(seq 1 100); do curl -fsS -o /dev/null "$@" 2>/dev/null && return 0; sleep 0.2; done; echo "not answering: $*" >&2; exit 1; }
+
+backend_port=$(free_port); yarp_port=$(free_port); nginx_port=$(free_port); issuer_port=$(free_port); gateway_port=$(free_port)
+backend=http://127.0.0.1:$backend_port
+
+DOTNET_gcServer=1 dotnet "$kit" backend --urls "$backend" >"$work/backend.log" 2>&1 & pids+=($!)
+dotnet "$kit" yarp --urls "http://127.0.0.1:$yarp_port" --upstream "$backend" >"$work/yarp.log" 2>&1 & pids+=($!)
+dotnet "$kit" issuer --urls "http://127.0.0.1:$issuer_port" --token-file "$work/token" >"$work/issuer.log" 2>&1 & pids+=($!)
+
+cat >"$work/nginx.conf" <<NGINX
+worker_processes auto;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $work/nginx-body; proxy_temp_path $work/nginx-proxy;
+  fastcgi_temp_path $work/nginx-fastcgi; uwsgi_temp_path $work/nginx-uwsgi; scgi_temp_path $work/nginx-scgi;
+  upstream backend { server 127.0.0.1:$backend_port; keepalive 64; }
+  server {
+    listen 127.0.0.1:$nginx_port;
+    location /bench/ {
+      proxy_pass http://backend/;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host \$host;
+      proxy_set_header X-Forwarded-For \$remote_addr;
+    }
+  }
+}
+NGINX
+nginx -c "$work/nginx.conf" -g 'daemon off;' >"$work/nginx.log" 2>&1 & pids+=($!)
+
+wait_for "$backend/health"
+wait_for "http://127.0.0.1:$issuer_port/jwks"
+# The gateway starts from its kept feed (the register is deliberately absent): one system.
+cat >"$work/feed.json" <<JSON
+{"feed":{"version":1,"generatedAt":"2026-01-01T00:00:00Z","systems":[{"id":"bench","name":"Bench","lifecycle":"AnvandningOchSupport",
+ "access":{"roles":["larare","rektor"],"groups":[],"schoolUnits":["41526371"],"assuranceLevel":"loa2"},
+ "release":["given_name","roles","school_units","acr"],
+ "backend":{"publicPath":"/bench","upstreams":["$backend"],"healthPath":"/health","identityForwarding":"headers"}}]}}
+JSON
+ASPNETCORE_ENVIRONMENT=Production \
+Logging__LogLevel__Default=Error \
+Feed__FeedUrl="http://127.0.0.1:9/api/federation/feed" Feed__CachePath="$work/feed.json" Feed__MaxRetryDelay=00:01:00 \
+Identity__Authority="http://127.0.0.1:$issuer_port/" Identity__ClientSecret=bench-secret \
+Gateway__Backends__bench__SigningKey=bench-signing-key-0123456789-0123456789 \
+Gateway__RateLimits__PermitsPerUser=100000000 Gateway__RateLimits__PermitsPerAddress=100000000 \
+  dotnet "$gatewaydll" --urls "http://127.0.0.1:$gateway_port" --contentRoot "$root/gateway" >"$work/gateway.log" 2>&1 & pids+=($!)
+gateway_pid=$!
+
+token=$(cat "$work/token")
+wait_for "http://127.0.0.1:$yarp_port/bench/"
+wait_for "http://127.0.0.1:$nginx_port/bench/"
+wait_for -H "Authorization: Bearer $token" "http://127.0.0.1:$gateway_port/bench/"
+
+run() { # name url [header]
+  local name=$1 url=$2; shift 2
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d3s "$@" "$url" >/dev/null  # warm-up (JIT, pools)
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$url" >"$work/$name.wrk"
+  local rps p50 p99 errors
+  rps=$(awk '/^Requests\/sec:/ {print $2}' "$work/$name.wrk")
+  p50=$(awk '$1=="50%" {print $2}' "$work/$name.wrk")
+  p99=$(awk '$1=="99%" {print $2}' "$work/$name.wrk")
+  errors=$(awk '/Non-2xx|Socket errors/ {printf "%s ", $0}' "$work/$name.wrk")
+  echo "$name $rps $p50 $p99 ${errors:-}" >>"$work/results"
+}
+
+echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION on $(nproc) cores" >&2
+run backend-direct "$backend/"
+run nginx "http://127.0.0.1:$nginx_port/bench/"
+run bare-yarp "http://127.0.0.1:$yarp_port/bench/"
+if [[ -n ${PROFILE:-} ]]; then
+  # PROFILE=out.nettrace: CPU samples of the gateway during its measured run (dotnet-trace).
+  (sleep 4; dotnet-trace collect -p "$gateway_pid" --profile dotnet-sampled-thread-time --format Speedscope --duration 00:00:00:06 -o "$PROFILE" >/dev/null 2>&1) &
+fi
+run federation-gateway "http://127.0.0.1:$gateway_port/bench/" -H "Authorization: Bearer $token"
+
+awk '
+  { name[NR]=$1; rps[NR]=$2; p50[NR]=$3; p99[NR]=$4; err[NR]=""; for (i=5;i<=NF;i++) err[NR]=err[NR] " " $i
+    if ($1=="nginx") nginx=$2; if ($1=="bare-yarp") yarp=$2 }
+  END {
+    printf "%-20s %12s %10s %10s %10s %10s\n", "target", "req/s", "p50", "p99", "x nginx", "x yarp"
+    for (i=1;i<=NR;i++) printf "%-20s %12.0f %10s %10s %10.2f %10.2f%s\n", name[i], rps[i], p50[i], p99[i], rps[i]/nginx, rps[i]/yarp, err[i]
+  }' "$work/results"

@@ -1,0 +1,157 @@
+using Federation.Gateway.Routing;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+
+namespace Federation.Gateway.Identity;
+
+/// <summary>
+/// Two ways in: people get a cookie session after an OpenID Connect sign-in at the idp
+/// (authorization code + PKCE, confidential client); programs send a bearer access token
+/// (JWT, <c>typ: at+jwt</c>) that is checked against the idp's JWKS.
+/// </summary>
+public static class GatewayAuthentication
+{
+    /// <summary>Picks bearer or cookie per request.</summary>
+    public const string Scheme = "federation";
+
+    public const string CookieName = "federation.session";
+
+    /// <summary>Authentication property item that asks the idp for a higher assurance level.</summary>
+    public const string AcrValuesItem = "acr_values";
+
+    /// <summary>Claims the idp sends that the policy or the release list may need.</summary>
+    private static readonly string[] ArrayClaims = ["roles", "groups", "school_units", "affiliation"];
+
+    private static readonly string[] SingleClaims =
+        ["eppn", "display_name", "given_name", "family_name", "name", "email", "personnummer", "acr"];
+
+    public static IHostApplicationBuilder AddGatewayAuthentication(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<GatewayIdentityOptions>()
+            .Bind(builder.Configuration.GetSection(GatewayIdentityOptions.Section))
+            .ValidateDataAnnotations()
+            .Validate(o => o.Authority is { IsAbsoluteUri: true }, "Identity:Authority must be an absolute URI.")
+            .Validate(o => o.Scopes.Contains("openid"), "Identity:Scopes must contain openid.")
+            .ValidateOnStart();
+
+        services.AddAuthentication(Scheme)
+            .AddPolicyScheme(Scheme, "Cookie or bearer", o => o.ForwardDefaultSelector = context =>
+                IsBearer(context.Request) ? JwtBearerDefaults.AuthenticationScheme : CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(o =>
+            {
+                o.Cookie.Name = CookieName;
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                o.SlidingExpiration = true;
+            })
+            .AddOpenIdConnect()
+            .AddJwtBearer();
+
+        services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
+            .Configure<IOptions<GatewayIdentityOptions>>((o, identity) => o.ExpireTimeSpan = identity.Value.SessionLifetime);
+
+        services.AddOptions<OpenIdConnectOptions>(OpenIdConnectDefaults.AuthenticationScheme)
+            .Configure<IOptions<GatewayIdentityOptions>>((o, identityOptions) => ConfigureOpenIdConnect(o, identityOptions.Value))
+            .Validate(o => o.ResponseType == OpenIdConnectResponseType.Code && o.UsePkce && !string.IsNullOrEmpty(o.ClientSecret),
+                "The gateway signs in with authorization code + PKCE as a confidential client.")
+            .ValidateOnStart();
+
+        services.AddSingleton<ValidatedTokenCache>();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IOptions<GatewayIdentityOptions>, SystemDirectory, ValidatedTokenCache>((o, identityOptions, directory, cache) =>
+            {
+                ConfigureJwtBearer(o, identityOptions.Value, directory);
+                o.Events = cache.Events();
+            });
+
+        services.AddAuthorization();
+        return builder;
+    }
+
+    public static bool IsBearer(HttpRequest request) =>
+        request.Headers.Authorization is [{ } value] && value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
+
+    private static void ConfigureOpenIdConnect(OpenIdConnectOptions o, GatewayIdentityOptions identity)
+    {
+        o.SignInScheme = CookieAuthenticationDefaults.AuthenticationScheme;
+        o.Authority = identity.Authority?.ToString();
+        o.RequireHttpsMetadata = identity.RequireHttpsMetadata;
+        o.ClientId = identity.ClientId;
+        o.ClientSecret = identity.ClientSecret;
+        o.ResponseType = OpenIdConnectResponseType.Code;
+        o.UsePkce = true;
+        // The access token is kept in the session for systems that want a token, not headers.
+        o.SaveTokens = true;
+        o.MapInboundClaims = false;
+        o.GetClaimsFromUserInfoEndpoint = true;
+        o.TokenValidationParameters.NameClaimType = "name";
+        o.TokenValidationParameters.RoleClaimType = "roles";
+        o.Scope.Clear();
+        foreach (var scope in identity.Scopes)
+        {
+            o.Scope.Add(scope);
+        }
+        // The handler drops acr by default; the policy needs it for assurance levels.
+        o.ClaimActions.Remove("acr");
+        foreach (var claim in ArrayClaims)
+        {
+            o.ClaimActions.MapJsonKey(claim, claim);
+        }
+        foreach (var claim in SingleClaims)
+        {
+            o.ClaimActions.MapUniqueJsonKey(claim, claim);
+        }
+        if (!identity.RequireHttpsMetadata)
+        {
+            // Loopback demo over plain HTTP: browsers drop SameSite=None cookies without Secure,
+            // and the idp on another port of 127.0.0.1 is the same site anyway.
+            o.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.CorrelationCookie.SameSite = SameSiteMode.Lax;
+            o.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.NonceCookie.SameSite = SameSiteMode.Lax;
+        }
+        o.Events.OnRedirectToIdentityProvider = context =>
+        {
+            if (context.Properties.Items.TryGetValue(AcrValuesItem, out var acr) && acr is not null)
+            {
+                // The idp keeps the session and asks only for the stronger factor.
+                context.ProtocolMessage.AcrValues = acr;
+            }
+            return Task.CompletedTask;
+        };
+    }
+
+    private static void ConfigureJwtBearer(JwtBearerOptions o, GatewayIdentityOptions identity, SystemDirectory directory)
+    {
+        o.Authority = identity.Authority?.ToString();
+        o.RequireHttpsMetadata = identity.RequireHttpsMetadata;
+        o.MapInboundClaims = false;
+        o.TokenValidationParameters.NameClaimType = "name";
+        o.TokenValidationParameters.RoleClaimType = "roles";
+        // RFC 9068: only access tokens, never an ID token presented as one.
+        o.TokenValidationParameters.ValidTypes = ["at+jwt"];
+        var audiences = identity.ApiAudiences.ToHashSet(StringComparer.Ordinal);
+        o.TokenValidationParameters.AudienceValidator = (tokenAudiences, _, _) =>
+            tokenAudiences.Any(a => audiences.Contains(a)
+                                    || directory.Current.Routed.Values.Any(s => s.Backend?.Audience == a));
+    }
+
+    /// <summary>Sends a person to the idp; with <paramref name="acrValues"/> for a stronger sign-in.</summary>
+    public static Task ChallengeBrowserAsync(HttpContext context, string? acrValues)
+    {
+        var properties = new AuthenticationProperties
+        {
+            RedirectUri = context.Request.PathBase + context.Request.Path + context.Request.QueryString,
+        };
+        if (acrValues is not null)
+        {
+            properties.Items[AcrValuesItem] = acrValues;
+        }
+        return context.ChallengeAsync(OpenIdConnectDefaults.AuthenticationScheme, properties);
+    }
+}

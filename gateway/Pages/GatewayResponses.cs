@@ -1,0 +1,77 @@
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+using Federation.Gateway.Identity;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Federation.Gateway.Pages;
+
+/// <summary>
+/// The gateway's own answers (403, 410, 429, 503, notices): a short page in Swedish for
+/// people, an RFC 9457 problem detail for programs. Whoever asks for HTML is a person; a bearer
+/// token or an Accept header that asks for JSON is a program.
+/// </summary>
+public static class GatewayResponses
+{
+    public static bool IsApiRequest(HttpRequest request)
+    {
+        var accept = request.Headers.Accept.ToString();
+        if (accept.Contains("text/html", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+        return GatewayAuthentication.IsBearer(request) || accept.Contains("json", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <param name="code">Stable reason code, also in the problem detail as <c>reason</c>.</param>
+    /// <param name="heading">Page heading (Swedish).</param>
+    /// <param name="text">Page text (Swedish).</param>
+    /// <param name="title">Problem title (English).</param>
+    /// <param name="detail">Problem detail (English).</param>
+    public static async Task WriteAsync(
+        HttpContext context, int status, string code, string heading, string text, string title, string detail, string? systemId = null)
+    {
+        var response = context.Response;
+        response.StatusCode = status;
+        response.Headers.CacheControl = "no-store";
+        if (IsApiRequest(context.Request))
+        {
+            var problem = new ProblemDetails
+            {
+                Status = status,
+                Title = title,
+                Detail = detail,
+                Type = "https://federation.skola.example.se/problems/" + code,
+                Instance = context.Request.Path,
+            };
+            problem.Extensions["reason"] = code;
+            if (systemId is not null)
+            {
+                problem.Extensions["system"] = systemId;
+            }
+            problem.Extensions["traceId"] = System.Diagnostics.Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier;
+            await response.WriteAsJsonAsync(problem, (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json");
+            return;
+        }
+        await WritePageAsync(context, heading, $"<p>{Encode(text)}</p>");
+    }
+
+    public static Task WritePageAsync(HttpContext context, string heading, string bodyHtml)
+    {
+        context.Response.ContentType = "text/html; charset=utf-8";
+        return context.Response.WriteAsync($$"""
+            <!doctype html>
+            <html lang="sv"><head><meta charset="utf-8"><title>{{Encode(heading)}}</title>
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;line-height:1.5}
+            .notice{background:#fff4ce;border-left:4px solid #c90;padding:.75rem 1rem}</style></head>
+            <body><h1>{{Encode(heading)}}</h1>
+            {{bodyHtml}}
+            <p><a href="/">Till startsidan</a></p></body></html>
+            """);
+    }
+
+    // Swedish letters stay readable in the page source; markup characters are still encoded.
+    private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
+
+    public static string Encode(string text) => Encoder.Encode(text);
+}

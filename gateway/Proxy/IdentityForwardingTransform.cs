@@ -1,0 +1,140 @@
+using System.Globalization;
+using System.Security.Claims;
+using Federation.Feed;
+using Federation.Gateway.Forwarding;
+using Federation.Gateway.Policy;
+using Federation.Gateway.Routing;
+using Microsoft.Net.Http.Headers;
+using Yarp.ReverseProxy.Transforms;
+using Yarp.ReverseProxy.Transforms.Builder;
+
+namespace Federation.Gateway.Proxy;
+
+/// <summary>
+/// What the backend receives about the user: nothing the client claimed itself (every
+/// <c>X-Federation-*</c> header, the bearer token and the gateway's cookies are removed), then
+/// either signed headers with exactly the system's release list, or an access token issued for
+/// the backend's audience.
+/// </summary>
+public sealed class IdentityForwardingTransform(IdentitySigning signing, TimeProvider time) : ITransformProvider
+{
+    private const string ForwardedPrefix = "X-Forwarded-Prefix";
+
+    /// <summary>Attributes that can hold several values; others are forwarded as the claims give them.</summary>
+    private static readonly HashSet<string> ListAttributes = ["roles", "groups", "school_units", "affiliation"];
+
+    public void ValidateRoute(TransformRouteValidationContext context)
+    {
+    }
+
+    public void ValidateCluster(TransformClusterValidationContext context)
+    {
+    }
+
+    public void Apply(TransformBuilderContext context)
+    {
+        if (context.Route.Metadata?.ContainsKey(FeedRouteMap.SystemMetadataKey) != true)
+        {
+            return;
+        }
+        // The default X-Forwarded-Prefix would overwrite ours with an empty PathBase.
+        context.UseDefaultForwarders = false;
+        context.AddXForwardedFor();
+        context.AddXForwardedProto();
+        context.AddXForwardedHost();
+        var prefix = context.Route.Match.Path![..context.Route.Match.Path!.IndexOf("/{", StringComparison.Ordinal)];
+        context.AddRequestTransform(transform => Forward(transform, prefix));
+    }
+
+    private ValueTask Forward(RequestTransformContext transform, string prefix)
+    {
+        var headers = transform.ProxyRequest.Headers;
+        RemoveClientIdentity(transform.HttpContext.Request, transform.ProxyRequest);
+        headers.TryAddWithoutValidation(ForwardedPrefix, prefix);
+
+        if (transform.HttpContext.Features.Get<ForwardedIdentity>() is not { } identity)
+        {
+            return ValueTask.CompletedTask;
+        }
+        if (identity.AccessToken is { } token)
+        {
+            headers.TryAddWithoutValidation("Authorization", "Bearer " + token);
+            return ValueTask.CompletedTask;
+        }
+        if (signing.For(identity.System.Id) is { } signer)
+        {
+            // Every client X-Federation-* header is gone, so these are exactly the ones the backend gets.
+            var identityHeaders = BuildHeaders(identity.System, transform.HttpContext.User, time.GetUtcNow());
+            foreach (var (name, value) in identityHeaders)
+            {
+                headers.TryAddWithoutValidation(name, value);
+            }
+            headers.TryAddWithoutValidation(FederationHeaders.Signature, signer.Sign(identityHeaders));
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>The released attributes the user has, as header name and encoded value. Public for tests.</summary>
+    public static List<KeyValuePair<string, string>> BuildHeaders(FeedSystem system, ClaimsPrincipal user, DateTimeOffset now)
+    {
+        var result = new List<KeyValuePair<string, string>>(system.Release.Count + 2)
+        {
+            new(FederationHeaders.System, system.Id),
+            new(FederationHeaders.Timestamp, now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
+        };
+        foreach (var attribute in system.Release)
+        {
+            if (AttributeCatalog.Find(attribute) is null || result.Exists(h => h.Key == FederationHeaders.ForAttribute(attribute)))
+            {
+                continue;
+            }
+            var values = ListAttributes.Contains(attribute)
+                ? UserAttributes.Values(user, attribute == "roles" ? ["roles", "role"] : [attribute]).Order(StringComparer.Ordinal).ToList()
+                : user.FindAll(attribute).Select(c => c.Value).ToList();
+            if (values.Count > 0)
+            {
+                result.Add(new(FederationHeaders.ForAttribute(attribute), FederationHeaders.EncodeValues(values)));
+            }
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Looks at the client's request (cheap to scan) and removes from the outgoing request only
+    /// what is there: identity headers, the bearer token and the gateway's own cookies.
+    /// </summary>
+    private static void RemoveClientIdentity(HttpRequest incoming, HttpRequestMessage outgoing)
+    {
+        foreach (var name in incoming.Headers.Keys)
+        {
+            if (FederationHeaders.IsFederationHeader(name))
+            {
+                outgoing.Headers.Remove(name);
+                outgoing.Content?.Headers.Remove(name);
+            }
+        }
+        outgoing.Headers.Remove(ForwardedPrefix);
+        // The user's token for the gateway is not the backend's business (nor replayable by it).
+        if (incoming.Headers.ContainsKey(HeaderNames.Authorization))
+        {
+            outgoing.Headers.Remove(HeaderNames.Authorization);
+        }
+        if (incoming.Headers.ContainsKey(HeaderNames.Cookie) && outgoing.Headers.TryGetValues(HeaderNames.Cookie, out var cookies))
+        {
+            var kept = cookies
+                .SelectMany(c => c.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+                .Where(c => !IsGatewayCookie(c))
+                .ToList();
+            outgoing.Headers.Remove(HeaderNames.Cookie);
+            if (kept.Count > 0)
+            {
+                outgoing.Headers.TryAddWithoutValidation(HeaderNames.Cookie, string.Join("; ", kept));
+            }
+        }
+    }
+
+    private static bool IsGatewayCookie(string cookie) =>
+        cookie.StartsWith(Identity.GatewayAuthentication.CookieName, StringComparison.Ordinal)
+        || cookie.StartsWith(".AspNetCore.", StringComparison.Ordinal)
+        || cookie.StartsWith(SystemGateMiddleware.NoticeCookiePrefix, StringComparison.Ordinal);
+}

@@ -1,0 +1,172 @@
+using Federation.Feed;
+using Federation.Gateway.Identity;
+using Federation.Gateway.Pages;
+using Federation.Gateway.Policy;
+using Federation.Gateway.Routing;
+using Federation.Gateway.Telemetry;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.IdentityModel.JsonWebTokens;
+
+namespace Federation.Gateway.Proxy;
+
+/// <summary>What the gate decided, for the forwarding transform.</summary>
+public sealed record ForwardedIdentity(FeedSystem System, string? AccessToken);
+
+/// <summary>
+/// Runs inside YARP's pipeline, after the route is known and before a destination is picked:
+/// sign-in, the system's access policy, step-up, the decommissioning notice. Only a request
+/// that passes every check reaches the backend.
+/// </summary>
+public sealed class SystemGateMiddleware(
+    RequestDelegate next,
+    SystemDirectory directory,
+    IdentitySigning signing,
+    GatewayMetrics metrics,
+    ILogger<SystemGateMiddleware> logger)
+{
+    public const string NoticeCookiePrefix = "federation.notice.";
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var route = context.GetReverseProxyFeature().Route;
+        if (!route.Config.Metadata!.TryGetValue(FeedRouteMap.SystemMetadataKey, out var systemId)
+            || !directory.Current.Routed.TryGetValue(systemId, out var system))
+        {
+            // The route outlived its system by a moment during a reload.
+            await RetiredSystemMiddleware.WriteGoneAsync(context, systemId ?? "?", systemId ?? "?");
+            return;
+        }
+        // The backend's own empty error responses pass through unchanged.
+        context.Features.Get<IStatusCodePagesFeature>()?.Enabled = false;
+
+        var user = context.User;
+        var api = GatewayResponses.IsApiRequest(context.Request);
+        if (user.Identity?.IsAuthenticated != true)
+        {
+            if (api)
+            {
+                context.Response.Headers.WWWAuthenticate = "Bearer";
+                await GatewayResponses.WriteAsync(context, StatusCodes.Status401Unauthorized, "unauthenticated",
+                    "Inloggning krävs", "Logga in för att använda systemet.",
+                    "Authentication required", "Send an access token from the federation's idp.", system.Id);
+                return;
+            }
+            await GatewayAuthentication.ChallengeBrowserAsync(context, acrValues: null);
+            return;
+        }
+
+        var decision = AccessPolicyEvaluator.Evaluate(system.Access, UserAttributes.From(user));
+        metrics.RecordDecision(system.Id, decision);
+        switch (decision.Outcome)
+        {
+            case AccessOutcome.Refused:
+                logger.LogInformation("Refused {Subject} access to {System}: {Reason}",
+                    user.FindFirst("sub")?.Value, system.Id, decision.ReasonCode);
+                await GatewayResponses.WriteAsync(context, StatusCodes.Status403Forbidden, decision.ReasonCode!,
+                    $"Du har inte behörighet till {system.Name}", decision.Reason!,
+                    "Access refused", decision.ReasonEnglish!, system.Id);
+                return;
+            case AccessOutcome.StepUp when api:
+                // RFC 9470: the client must get a token from a stronger sign-in.
+                context.Response.Headers.WWWAuthenticate =
+                    $"Bearer error=\"insufficient_user_authentication\", error_description=\"{decision.ReasonEnglish}\", acr_values=\"{decision.RequiredAssurance}\"";
+                await GatewayResponses.WriteAsync(context, StatusCodes.Status401Unauthorized, "assurance",
+                    "Starkare inloggning krävs", decision.Reason!, "Stronger authentication required", decision.ReasonEnglish!, system.Id);
+                return;
+            case AccessOutcome.StepUp:
+                await GatewayAuthentication.ChallengeBrowserAsync(context, decision.RequiredAssurance);
+                return;
+        }
+
+        var backend = system.Backend!;
+        string? token = null;
+        if (string.Equals(backend.IdentityForwarding, "token", StringComparison.OrdinalIgnoreCase))
+        {
+            token = await FindTokenForAudienceAsync(context, backend.Audience);
+            if (token is null)
+            {
+                await GatewayResponses.WriteAsync(context, StatusCodes.Status403Forbidden, "audience",
+                    $"Du kan inte använda {system.Name} just nu",
+                    "Din inloggning gav ingen åtkomsttoken som gäller för det här systemet. Logga ut och in igen, eller kontakta systemförvaltaren.",
+                    "No token for this backend", $"The caller's access token is not issued for the audience '{backend.Audience}'.", system.Id);
+                return;
+            }
+        }
+        else if (!signing.CanSign(system.Id))
+        {
+            // Fail closed: unsigned identity headers would be worthless to the backend.
+            logger.LogError("No signing key configured for system {System} (Gateway:Backends:{System}:SigningKey)", system.Id, system.Id);
+            await GatewayResponses.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "not-configured",
+                $"{system.Name} är inte tillgängligt", "Porten saknar inställningar för systemet. Kontakta systemförvaltaren.",
+                "Backend not configured", "The gateway has no signing key for this backend.", system.Id);
+            return;
+        }
+
+        if (system.Lifecycle == LifecyclePhase.Avveckling && await ShowNoticeAsync(context, system, api))
+        {
+            return;
+        }
+
+        context.Features.Set(new ForwardedIdentity(system, token));
+        await next(context);
+    }
+
+    /// <summary>
+    /// Every response carries the notice as a header; a person sees it once per browser
+    /// session as a page before the system opens (a banner injected into the backend's HTML
+    /// would break pages the gateway does not understand).
+    /// </summary>
+    private static async Task<bool> ShowNoticeAsync(HttpContext context, FeedSystem system, bool api)
+    {
+        var notice = system.Notice ?? $"{system.Name} avvecklas och kommer att stängas.";
+        context.Response.Headers[Forwarding.FederationHeaders.Notice] = Uri.EscapeDataString(notice);
+        var cookie = NoticeCookiePrefix + system.Id;
+        if (api || !HttpMethods.IsGet(context.Request.Method)
+                || !context.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase)
+                || context.Request.Cookies.ContainsKey(cookie))
+        {
+            return false;
+        }
+        // Session cookie: the notice comes back after the browser is closed.
+        context.Response.Cookies.Append(cookie, "1", new CookieOptions
+        {
+            HttpOnly = true,
+            SameSite = SameSiteMode.Lax,
+            Path = system.Backend!.PublicPath.TrimEnd('/'),
+        });
+        var target = context.Request.PathBase + context.Request.Path + context.Request.QueryString;
+        await GatewayResponses.WritePageAsync(context, $"{system.Name} avvecklas",
+            $"""<p class="notice">{GatewayResponses.Encode(notice)}</p><p><a href="{GatewayResponses.Encode(target)}">Fortsätt till {GatewayResponses.Encode(system.Name)}</a></p>""");
+        return true;
+    }
+
+    private static async Task<string?> FindTokenForAudienceAsync(HttpContext context, string? audience)
+    {
+        string? token;
+        if (GatewayAuthentication.IsBearer(context.Request))
+        {
+            token = context.Request.Headers.Authorization.ToString()["Bearer ".Length..].Trim();
+        }
+        else
+        {
+            token = await context.GetTokenAsync(CookieAuthenticationDefaults.AuthenticationScheme, "access_token");
+        }
+        if (token is null || audience is null)
+        {
+            return null;
+        }
+        try
+        {
+            // The token was validated (bearer) or came straight from the idp's token endpoint (cookie).
+            var audiences = new JsonWebToken(token).Audiences;
+            return audiences.Contains(audience, StringComparer.Ordinal) ? token : null;
+        }
+        catch (Exception)
+        {
+            // Not a JWT: it cannot be matched to an audience.
+            return null;
+        }
+    }
+}

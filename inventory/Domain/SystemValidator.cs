@@ -1,0 +1,382 @@
+using System.Text.RegularExpressions;
+using Federation.Feed;
+
+namespace Federation.Inventory.Domain;
+
+/// <summary>
+/// Checks one <see cref="SystemRecord"/> and names every bad field with its JSON path
+/// (e.g. <c>access.release[2]</c>), so one answer tells the caller everything to fix.
+/// </summary>
+public static partial class SystemValidator
+{
+    public static readonly IReadOnlyList<string> LegalBases = ["a", "b", "c", "d", "e", "f"];
+    public static readonly IReadOnlyList<string> GrantTypes = ["authorization_code", "refresh_token", "client_credentials"];
+    public static readonly IReadOnlyList<string> IdentityForwardings = ["headers", "token"];
+
+    public static readonly IReadOnlyList<string> NameIdFormats =
+    [
+        "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent",
+        "urn:oasis:names:tc:SAML:2.0:nameid-format:transient",
+        "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress",
+    ];
+
+    [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
+    private static partial Regex Slug();
+
+    /// <summary>Left-out lists mean empty lists; a missing record part stays missing for <see cref="Validate"/> to name.</summary>
+    public static SystemRecord Normalize(SystemRecord system)
+    {
+        var p = system.Processing;
+        var a = system.Access;
+        return system with
+        {
+            Processing = p is null ? null! : p with
+            {
+                Purposes = p.Purposes ?? [],
+                LegalBasis = p.LegalBasis ?? [],
+                DataSubjectCategories = p.DataSubjectCategories ?? [],
+                PersonalDataCategories = p.PersonalDataCategories ?? [],
+                SpecialCategories = p.SpecialCategories ?? [],
+                Recipients = p.Recipients ?? [],
+                ThirdCountryTransfers = p.ThirdCountryTransfers ?? [],
+                SecurityMeasures = p.SecurityMeasures ?? [],
+            },
+            Access = a is null ? null! : a with
+            {
+                Roles = a.Roles ?? [],
+                Groups = a.Groups ?? [],
+                SchoolUnits = a.SchoolUnits ?? [],
+                Release = a.Release ?? [],
+            },
+            Integration = system.Integration is not { } i ? null : i with
+            {
+                OidcClient = i.OidcClient is not { } c ? null : c with
+                {
+                    RedirectUris = c.RedirectUris ?? [],
+                    PostLogoutRedirectUris = c.PostLogoutRedirectUris ?? [],
+                    GrantTypes = c.GrantTypes ?? [],
+                    Scopes = c.Scopes ?? [],
+                },
+                Backend = i.Backend is not { } b ? null : b with { Upstreams = b.Upstreams ?? [], IdentityForwarding = b.IdentityForwarding ?? "headers" },
+                SamlSp = i.SamlSp is not { } sp ? null : sp with { NameIdFormat = sp.NameIdFormat ?? "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent" },
+            },
+        };
+    }
+
+    public static Dictionary<string, string[]> Validate(SystemRecord? system)
+    {
+        var errors = new Errors();
+        if (system is null)
+        {
+            errors.Add("$", "A system record is required.");
+            return errors.ToDictionary();
+        }
+
+        if (string.IsNullOrWhiteSpace(system.Id) || system.Id.Length > 64 || !Slug().IsMatch(system.Id))
+        {
+            errors.Add("id", "Use a slug of at most 64 characters: lower-case letters a-z, digits and single dashes (e.g. 'procapita').");
+        }
+
+        errors.Required("name", system.Name, 200);
+        errors.Required("category", system.Category, 100);
+        errors.Required("owner", system.Owner, 200);
+        errors.Required("administrator", system.Administrator, 200);
+        errors.Optional("description", system.Description, 2000);
+        errors.Optional("vendor", system.Vendor, 200);
+        if (!Enum.IsDefined(system.Lifecycle))
+        {
+            errors.Add("lifecycle", $"Use one of {string.Join(", ", Enum.GetNames<LifecyclePhase>())}.");
+        }
+
+        if (system.Processing is null)
+        {
+            errors.Add("processing", "The record of processing (GDPR Art. 30) is required.");
+        }
+        else
+        {
+            ValidateProcessing(system.Processing, errors);
+        }
+
+        if (system.Access is null)
+        {
+            errors.Add("access", "The access policy is required.");
+        }
+        else
+        {
+            ValidateAccess(system.Access, system.Processing, errors);
+        }
+
+        if (system.Integration is { } integration)
+        {
+            ValidateIntegration(integration, errors);
+        }
+
+        return errors.ToDictionary();
+    }
+
+    private static void ValidateProcessing(ProcessingRecord p, Errors errors)
+    {
+        errors.Required("processing.controller", p.Controller, 200);
+        errors.Required("processing.controllerContact", p.ControllerContact, 200);
+        errors.Optional("processing.dataProtectionOfficer", p.DataProtectionOfficer, 200);
+        errors.Texts("processing.purposes", p.Purposes);
+        errors.Texts("processing.legalBasis", p.LegalBasis);
+        for (var i = 0; i < (p.LegalBasis?.Count ?? 0); i++)
+        {
+            if (!LegalBases.Contains(p.LegalBasis![i]))
+            {
+                errors.Add($"processing.legalBasis[{i}]", "Use the letter of GDPR Art. 6(1): a, b, c, d, e or f.");
+            }
+        }
+
+        errors.Texts("processing.dataSubjectCategories", p.DataSubjectCategories);
+        errors.Texts("processing.personalDataCategories", p.PersonalDataCategories);
+        errors.Texts("processing.specialCategories", p.SpecialCategories);
+        for (var i = 0; i < (p.SpecialCategories?.Count ?? 0); i++)
+        {
+            if (!SpecialCategory.SwedishLabels.ContainsKey(p.SpecialCategories![i]))
+            {
+                errors.Add($"processing.specialCategories[{i}]",
+                    $"'{p.SpecialCategories[i]}' is not a special category of Art. 9; use one of {string.Join(", ", SpecialCategory.SwedishLabels.Keys)}.");
+            }
+        }
+
+        errors.Texts("processing.recipients", p.Recipients);
+        errors.Texts("processing.securityMeasures", p.SecurityMeasures);
+        if (p.ThirdCountryTransfers is null)
+        {
+            errors.Add("processing.thirdCountryTransfers", "Give a list (empty when there are no transfers).");
+        }
+        else
+        {
+            for (var i = 0; i < p.ThirdCountryTransfers.Count; i++)
+            {
+                errors.Required($"processing.thirdCountryTransfers[{i}].country", p.ThirdCountryTransfers[i]?.Country, 100);
+            }
+        }
+
+        errors.Optional("processing.retention", p.Retention, 1000);
+        if (p.RetentionDays is < 1 or > 36500)
+        {
+            errors.Add("processing.retentionDays", "Give a number of days between 1 and 36500, or leave it out.");
+        }
+
+        if (p.Processor is { } processor)
+        {
+            errors.Required("processing.processor.name", processor.Name, 200);
+            if (!processor.AgreementSigned && processor.AgreementExpires is not null)
+            {
+                errors.Add("processing.processor.agreementExpires", "An expiry date needs a signed agreement (agreementSigned: true).");
+            }
+        }
+    }
+
+    private static void ValidateAccess(AccessPolicy a, ProcessingRecord? processing, Errors errors)
+    {
+        errors.Texts("access.roles", a.Roles);
+        errors.Texts("access.groups", a.Groups);
+        errors.Texts("access.schoolUnits", a.SchoolUnits);
+        if (!AssuranceLevels.All.Contains(a.AssuranceLevel))
+        {
+            errors.Add("access.assuranceLevel", "Use loa2 (password) or loa3 (MFA or e-legitimation).");
+        }
+
+        if (a.Release is null)
+        {
+            errors.Add("access.release", "Give a list of released attributes (empty when none).");
+            return;
+        }
+
+        var registered = processing?.PersonalDataCategories ?? [];
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < a.Release.Count; i++)
+        {
+            var name = a.Release[i];
+            var field = $"access.release[{i}]";
+            if (AttributeCatalog.Find(name ?? "") is not { } attribute)
+            {
+                errors.Add(field, $"Attribute '{name}' is not releasable; use one of {string.Join(", ", AttributeCatalog.All.Select(x => x.Name))}.");
+            }
+            else if (!registered.Contains(attribute.Category))
+            {
+                var label = PersonalDataCategory.SwedishLabels.GetValueOrDefault(attribute.Category, attribute.Category);
+                errors.Add(field,
+                    $"Attribute '{name}' may not be released: its personal-data category '{attribute.Category}' ({label}) is not in the system's record of processing. Register the category or remove the attribute.");
+            }
+            else if (!seen.Add(name!))
+            {
+                errors.Add(field, $"Attribute '{name}' is listed twice.");
+            }
+        }
+    }
+
+    private static void ValidateIntegration(Integration integration, Errors errors)
+    {
+        if (integration.SamlSp is { } sp)
+        {
+            errors.Required("integration.samlSp.entityId", sp.EntityId, 500);
+            errors.AbsoluteUrl("integration.samlSp.acsUrl", sp.AcsUrl);
+            if (sp.MetadataUrl is not null)
+            {
+                errors.AbsoluteUrl("integration.samlSp.metadataUrl", sp.MetadataUrl);
+            }
+
+            if (!NameIdFormats.Contains(sp.NameIdFormat))
+            {
+                errors.Add("integration.samlSp.nameIdFormat", $"Use one of {string.Join(", ", NameIdFormats)}.");
+            }
+
+            if (sp.Certificate is not null && !IsBase64(sp.Certificate))
+            {
+                errors.Add("integration.samlSp.certificate", "Give the certificate as base64 DER (no PEM armour).");
+            }
+        }
+
+        if (integration.OidcClient is { } client)
+        {
+            errors.Required("integration.oidcClient.clientId", client.ClientId, 200);
+            errors.Optional("integration.oidcClient.clientSecret", client.ClientSecret, 500);
+            UrlList("integration.oidcClient.redirectUris", client.RedirectUris, errors);
+            UrlList("integration.oidcClient.postLogoutRedirectUris", client.PostLogoutRedirectUris, errors);
+            errors.Texts("integration.oidcClient.scopes", client.Scopes);
+            if (client.GrantTypes is null || client.GrantTypes.Count == 0)
+            {
+                errors.Add("integration.oidcClient.grantTypes", $"Give at least one of {string.Join(", ", GrantTypes)}.");
+            }
+            else
+            {
+                for (var i = 0; i < client.GrantTypes.Count; i++)
+                {
+                    if (!GrantTypes.Contains(client.GrantTypes[i]))
+                    {
+                        errors.Add($"integration.oidcClient.grantTypes[{i}]", $"Use one of {string.Join(", ", GrantTypes)}.");
+                    }
+                }
+
+                if (client.GrantTypes.Contains("authorization_code") && (client.RedirectUris?.Count ?? 0) == 0)
+                {
+                    errors.Add("integration.oidcClient.redirectUris", "The authorization_code grant needs at least one redirect URI.");
+                }
+            }
+        }
+
+        if (integration.Backend is { } backend)
+        {
+            if (string.IsNullOrWhiteSpace(backend.PublicPath) || !backend.PublicPath.StartsWith('/') || backend.PublicPath.Length < 2
+                || backend.PublicPath.EndsWith('/') || backend.PublicPath.Contains("//", StringComparison.Ordinal))
+            {
+                errors.Add("integration.backend.publicPath", "Give a path prefix such as '/procapita' (leading slash, no trailing slash).");
+            }
+
+            if (backend.Upstreams is null || backend.Upstreams.Count == 0)
+            {
+                errors.Add("integration.backend.upstreams", "Give at least one upstream address (http or https).");
+            }
+            else
+            {
+                UrlList("integration.backend.upstreams", backend.Upstreams, errors);
+            }
+
+            if (backend.HealthPath is not null && !backend.HealthPath.StartsWith('/'))
+            {
+                errors.Add("integration.backend.healthPath", "Give a path with a leading slash, e.g. '/health'.");
+            }
+
+            if (!IdentityForwardings.Contains(backend.IdentityForwarding))
+            {
+                errors.Add("integration.backend.identityForwarding", "Use 'headers' or 'token'.");
+            }
+            else if (backend.IdentityForwarding == "token" && string.IsNullOrWhiteSpace(backend.Audience))
+            {
+                errors.Add("integration.backend.audience", "Token forwarding needs the audience of the forwarded token.");
+            }
+        }
+    }
+
+    private static void UrlList(string field, IReadOnlyList<string>? urls, Errors errors)
+    {
+        if (urls is null)
+        {
+            errors.Add(field, "Give a list (it may be empty).");
+            return;
+        }
+
+        for (var i = 0; i < urls.Count; i++)
+        {
+            errors.AbsoluteUrl($"{field}[{i}]", urls[i]);
+        }
+    }
+
+    private static bool IsBase64(string value)
+    {
+        var buffer = new byte[value.Length];
+        return Convert.TryFromBase64String(value, buffer, out _);
+    }
+
+    private sealed class Errors
+    {
+        private readonly Dictionary<string, List<string>> byField = new(StringComparer.Ordinal);
+
+        public void Add(string field, string message)
+        {
+            if (!byField.TryGetValue(field, out var list))
+            {
+                byField[field] = list = [];
+            }
+
+            list.Add(message);
+        }
+
+        public void Required(string field, string? value, int maxLength)
+        {
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                Add(field, "Required.");
+            }
+            else if (value.Length > maxLength)
+            {
+                Add(field, $"At most {maxLength} characters.");
+            }
+        }
+
+        public void Optional(string field, string? value, int maxLength)
+        {
+            if (value is not null && value.Length > maxLength)
+            {
+                Add(field, $"At most {maxLength} characters.");
+            }
+        }
+
+        public void Texts(string field, IReadOnlyList<string>? values)
+        {
+            if (values is null)
+            {
+                Add(field, "Give a list (it may be empty).");
+                return;
+            }
+
+            for (var i = 0; i < values.Count; i++)
+            {
+                if (string.IsNullOrWhiteSpace(values[i]))
+                {
+                    Add($"{field}[{i}]", "Must not be empty.");
+                }
+                else if (values[i].Length > 500)
+                {
+                    Add($"{field}[{i}]", "At most 500 characters.");
+                }
+            }
+        }
+
+        public void AbsoluteUrl(string field, string? value)
+        {
+            if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            {
+                Add(field, "Give an absolute http or https URL.");
+            }
+        }
+
+        public Dictionary<string, string[]> ToDictionary() =>
+            byField.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
+    }
+}

@@ -1,0 +1,334 @@
+using System.Text.Json;
+using Federation.Feed;
+using Federation.Inventory.Domain;
+using Federation.Inventory.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Federation.Inventory.Register;
+
+/// <summary>Filters of <c>GET /api/systems</c>.</summary>
+public sealed record SystemQuery(
+    string? Q = null,
+    LifecyclePhase? Lifecycle = null,
+    string? Category = null,
+    string? DataSubject = null,
+    bool? ThirdCountryTransfer = null,
+    bool? HasFindings = null,
+    int Page = 1,
+    int PageSize = 100);
+
+/// <summary>One page of systems.</summary>
+public sealed record SystemPage(int Total, int Page, int PageSize, IReadOnlyList<SystemRecord> Items);
+
+public enum WriteStatus
+{
+    Created,
+    Updated,
+    Unchanged,
+    Deleted,
+    NotFound,
+    Conflict,
+    PreconditionFailed,
+}
+
+/// <summary>What a write did; <paramref name="Field"/> and <paramref name="Message"/> explain a conflict.</summary>
+public sealed record WriteResult(WriteStatus Status, SystemRecord? Record = null, long Version = 0, string? Field = null, string? Message = null);
+
+/// <summary>One row of an import: its row number in the file, the system id, and how it becomes a record.</summary>
+/// <param name="Build">Makes the record from the stored one (null when new), inside the import's transaction,
+/// so that what a CSV leaves out is kept from the current register.</param>
+public sealed record ImportRow(int Row, string Id, Func<SystemRecord?, SystemRecord> Build);
+
+/// <summary>An import error on one row.</summary>
+public sealed record RowError(int Row, string? Id, string Field, string Message);
+
+/// <summary>What an import did, or why it did nothing.</summary>
+public sealed record ImportResult(
+    bool Applied,
+    IReadOnlyList<string> Created,
+    IReadOnlyList<string> Updated,
+    IReadOnlyList<string> Unchanged,
+    IReadOnlyList<RowError> Errors);
+
+/// <summary>Reads and writes systems; every write is audited and bumps the register version.</summary>
+public sealed class SystemStore(InventoryDbContext db, TimeProvider time, RegisterChangeSignal signal)
+{
+    public async Task<(SystemRecord Record, long Version)?> FindAsync(string id, CancellationToken ct)
+    {
+        var row = await db.Systems.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, ct);
+        return row is null ? null : (row.ToRecord(), row.Version);
+    }
+
+    public async Task<List<SystemRecord>> AllAsync(bool includeRetired, CancellationToken ct)
+    {
+        var retired = nameof(LifecyclePhase.Avvecklad);
+        var rows = await db.Systems.AsNoTracking()
+            .Where(s => includeRetired || s.Lifecycle != retired)
+            .OrderBy(s => s.Id)
+            .Select(s => s.Document)
+            .ToListAsync(ct);
+        return rows.Select(d => JsonSerializer.Deserialize<SystemRecord>(d, SystemRows.Json)!).ToList();
+    }
+
+    public async Task<SystemPage> ListAsync(SystemQuery query, CancellationToken ct)
+    {
+        var rows = db.Systems.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(query.Q))
+        {
+            var q = query.Q.Trim().ToLowerInvariant();
+            rows = rows.Where(s => s.SearchText.Contains(q));
+        }
+
+        if (query.Lifecycle is { } phase)
+        {
+            var name = phase.ToString();
+            rows = rows.Where(s => s.Lifecycle == name);
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.Category))
+        {
+            var category = query.Category.Trim().ToLowerInvariant();
+#pragma warning disable CA1862 // Runs as SQL lower(), where string.Equals with a comparison does not translate.
+            rows = rows.Where(s => s.Category.ToLower() == category);
+#pragma warning restore CA1862
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.DataSubject))
+        {
+            var marker = "|" + query.DataSubject.Trim().ToLowerInvariant() + "|";
+            rows = rows.Where(s => s.DataSubjects.Contains(marker));
+        }
+
+        if (query.ThirdCountryTransfer is { } transfer)
+        {
+            rows = rows.Where(s => s.HasThirdCountryTransfer == transfer);
+        }
+
+        rows = rows.OrderBy(s => s.Id);
+        var skip = (query.Page - 1) * query.PageSize;
+        if (query.HasFindings is not { } wanted)
+        {
+            var total = await rows.CountAsync(ct);
+            var page = await rows.Skip(skip).Take(query.PageSize).Select(s => s.Document).ToListAsync(ct);
+            return new SystemPage(total, query.Page, query.PageSize, page.Select(Parse).Select(r => r.Masked()).ToList());
+        }
+
+        // Findings depend on today's date, so this filter runs here rather than in SQL.
+        var today = Today();
+        var matching = (await rows.Select(s => s.Document).ToListAsync(ct))
+            .Select(Parse)
+            .Where(r => ComplianceFindings.For(r, today).Any() == wanted)
+            .ToList();
+        return new SystemPage(matching.Count, query.Page, query.PageSize,
+            matching.Skip(skip).Take(query.PageSize).Select(r => r.Masked()).ToList());
+    }
+
+    public DateOnly Today() => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+
+    public async Task<WriteResult> CreateAsync(SystemRecord record, string actor, CancellationToken ct)
+    {
+        await using var tx = await RegisterTransaction.BeginAsync(db, actor, time, ct);
+        if (await db.Systems.AnyAsync(s => s.Id == record.Id, ct))
+        {
+            return new WriteResult(WriteStatus.Conflict, Field: "id", Message: $"A system with id '{record.Id}' already exists.");
+        }
+
+        var stored = record.KeepingSecretOf(null);
+        if (await FindIntegrationClashAsync(stored, ct) is { } clash)
+        {
+            return clash;
+        }
+
+        var version = tx.NextVersion();
+        db.Systems.Add(SystemRows.NewRow(stored, version, tx.Now));
+        tx.Audit("create", "system:" + stored.Id, null, AuditJson(stored));
+        await CommitAsync(tx, ct);
+        return new WriteResult(WriteStatus.Created, stored.Masked(), version);
+    }
+
+    public async Task<WriteResult> UpdateAsync(string id, SystemRecord record, long expectedVersion, string actor, CancellationToken ct)
+    {
+        await using var tx = await RegisterTransaction.BeginAsync(db, actor, time, ct);
+        var row = await db.Systems.SingleOrDefaultAsync(s => s.Id == id, ct);
+        if (row is null)
+        {
+            return new WriteResult(WriteStatus.NotFound);
+        }
+
+        if (row.Version != expectedVersion)
+        {
+            return new WriteResult(WriteStatus.PreconditionFailed, Version: row.Version);
+        }
+
+        var before = row.ToRecord();
+        var after = record.KeepingSecretOf(before);
+        if (await FindIntegrationClashAsync(after, ct) is { } clash)
+        {
+            return clash;
+        }
+
+        var version = tx.NextVersion();
+        row.Fill(after, version, tx.Now);
+        tx.Audit("update", "system:" + id, AuditJson(before), AuditJson(after));
+        await CommitAsync(tx, ct);
+        return new WriteResult(WriteStatus.Updated, after.Masked(), version);
+    }
+
+    public async Task<WriteResult> DeleteAsync(string id, long expectedVersion, string actor, CancellationToken ct)
+    {
+        await using var tx = await RegisterTransaction.BeginAsync(db, actor, time, ct);
+        var row = await db.Systems.SingleOrDefaultAsync(s => s.Id == id, ct);
+        if (row is null)
+        {
+            return new WriteResult(WriteStatus.NotFound);
+        }
+
+        if (row.Version != expectedVersion)
+        {
+            return new WriteResult(WriteStatus.PreconditionFailed, Version: row.Version);
+        }
+
+        tx.NextVersion();
+        db.Systems.Remove(row);
+        tx.Audit("delete", "system:" + id, AuditJson(row.ToRecord()), null);
+        await CommitAsync(tx, ct);
+        return new WriteResult(WriteStatus.Deleted);
+    }
+
+    /// <summary>
+    /// Upserts every row in one transaction. Rows equal to what is stored change nothing, so
+    /// importing the same file twice is harmless. Any error leaves the register untouched.
+    /// </summary>
+    public async Task<ImportResult> ImportAsync(IReadOnlyList<ImportRow> rows, string actor, CancellationToken ct)
+    {
+        List<string> created = [], updated = [], unchanged = [];
+        List<RowError> errors = [];
+        await using var tx = await RegisterTransaction.BeginAsync(db, actor, time, ct);
+
+        // Two queries for the whole file: the rows it touches, and the integration keys of the rest.
+        var ids = rows.Select(r => r.Id).ToList();
+        var stored = await db.Systems.Where(s => ids.Contains(s.Id)).ToDictionaryAsync(s => s.Id, StringComparer.Ordinal, ct);
+        var others = await db.Systems.AsNoTracking().Where(s => !ids.Contains(s.Id))
+            .Select(s => new { s.Id, s.ClientId, s.SamlEntityId, s.PublicPath }).ToListAsync(ct);
+
+        var planned = new List<(ImportRow Row, SystemRow? Stored, SystemRecord? Before, SystemRecord After)>();
+        foreach (var row in rows)
+        {
+            var existing = stored.GetValueOrDefault(row.Id);
+            var before = existing?.ToRecord();
+            var after = SystemValidator.Normalize(row.Build(before)).KeepingSecretOf(before);
+            if (SystemValidator.Validate(after) is { Count: > 0 } invalid)
+            {
+                errors.AddRange(invalid.SelectMany(e => e.Value.Select(m => new RowError(row.Row, row.Id, e.Key, m))));
+                continue;
+            }
+
+            planned.Add((row, existing, before, after));
+        }
+
+        // Integration identifiers must stay unique in the register as it will be after the import.
+        var owners = new Dictionary<(string Field, string Key), string>();
+        foreach (var o in others)
+        {
+            foreach (var key in IntegrationKeys(o.ClientId, o.SamlEntityId, o.PublicPath))
+            {
+                owners[key] = o.Id;
+            }
+        }
+
+        foreach (var (row, _, _, after) in planned)
+        {
+            var i = after.Integration;
+            foreach (var key in IntegrationKeys(i?.OidcClient?.ClientId, i?.SamlSp?.EntityId, i?.Backend?.PublicPath))
+            {
+                if (owners.TryGetValue(key, out var owner) && owner != after.Id)
+                {
+                    errors.Add(new RowError(row.Row, row.Id, key.Field, $"'{key.Key}' is already used by system '{owner}'."));
+                }
+                else
+                {
+                    owners[key] = after.Id;
+                }
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            // Nothing was written; disposing the transaction releases the lock.
+            return new ImportResult(false, [], [], [], errors.OrderBy(e => e.Row).ToList());
+        }
+
+        foreach (var (_, existing, before, after) in planned)
+        {
+            if (before is not null && JsonSerializer.Serialize(before, SystemRows.Json) == JsonSerializer.Serialize(after, SystemRows.Json))
+            {
+                unchanged.Add(after.Id);
+                continue;
+            }
+
+            var version = tx.NextVersion();
+            if (existing is null)
+            {
+                db.Systems.Add(SystemRows.NewRow(after, version, tx.Now));
+                tx.Audit("import-create", "system:" + after.Id, null, AuditJson(after));
+                created.Add(after.Id);
+            }
+            else
+            {
+                existing.Fill(after, version, tx.Now);
+                tx.Audit("import-update", "system:" + after.Id, AuditJson(before!), AuditJson(after));
+                updated.Add(after.Id);
+            }
+        }
+
+        await CommitAsync(tx, ct);
+        return new ImportResult(true, created, updated, unchanged, []);
+    }
+
+    private static IEnumerable<(string Field, string Key)> IntegrationKeys(string? clientId, string? entityId, string? publicPath)
+    {
+        if (clientId is not null) yield return ("integration.oidcClient.clientId", clientId);
+        if (entityId is not null) yield return ("integration.samlSp.entityId", entityId);
+        if (publicPath is not null) yield return ("integration.backend.publicPath", publicPath);
+    }
+
+    private async Task CommitAsync(RegisterTransaction tx, CancellationToken ct)
+    {
+        await tx.CommitAsync(ct);
+        if (tx.ChangedRegister)
+        {
+            signal.Notify();
+        }
+    }
+
+    private async Task<WriteResult?> FindIntegrationClashAsync(SystemRecord record, CancellationToken ct)
+    {
+        var i = record.Integration;
+        if (i?.OidcClient?.ClientId is { } clientId
+            && await db.Systems.Where(s => s.Id != record.Id && s.ClientId == clientId).Select(s => s.Id).FirstOrDefaultAsync(ct) is { } a)
+        {
+            return Clash("integration.oidcClient.clientId", $"Client id '{clientId}' is already used by system '{a}'.");
+        }
+
+        if (i?.SamlSp?.EntityId is { } entityId
+            && await db.Systems.Where(s => s.Id != record.Id && s.SamlEntityId == entityId).Select(s => s.Id).FirstOrDefaultAsync(ct) is { } b)
+        {
+            return Clash("integration.samlSp.entityId", $"SAML entity id '{entityId}' is already used by system '{b}'.");
+        }
+
+        if (i?.Backend?.PublicPath is { } path
+            && await db.Systems.Where(s => s.Id != record.Id && s.PublicPath == path).Select(s => s.Id).FirstOrDefaultAsync(ct) is { } c)
+        {
+            return Clash("integration.backend.publicPath", $"Gateway path '{path}' is already used by system '{c}'.");
+        }
+
+        return null;
+
+        static WriteResult Clash(string field, string message) => new(WriteStatus.Conflict, Field: field, Message: message);
+    }
+
+    private static SystemRecord Parse(string document) => JsonSerializer.Deserialize<SystemRecord>(document, SystemRows.Json)!;
+
+    /// <summary>Audit entries keep the record without its secret.</summary>
+    public static string AuditJson(SystemRecord record) => JsonSerializer.Serialize(record.Masked(), SystemRows.Json);
+}

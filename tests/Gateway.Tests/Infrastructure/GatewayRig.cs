@@ -1,0 +1,156 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Federation.Feed;
+using Federation.Gateway.Routing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Federation.Gateway.Tests.Infrastructure;
+
+/// <summary>The gateway itself (Program) on real Kestrel, configured for a test.</summary>
+internal sealed class GatewayHost(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(settings));
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+    }
+
+    public Uri Start()
+    {
+        UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        StartServer();
+        return new Uri(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+    }
+}
+
+/// <summary>
+/// Everything around one gateway: a token issuer (JWKS), the register's feed, two echo
+/// backends, and the gateway pointed at them. One per test class.
+/// </summary>
+public class GatewayRig : IAsyncLifetime
+{
+    public const string SigningKey = "test-signing-key-for-every-backend-0123456789";
+
+    private readonly string _cacheDir = System.IO.Directory.CreateTempSubdirectory("gateway-tests-").FullName;
+    private GatewayHost? _gateway;
+
+    internal TestTokenIssuer Issuer { get; private set; } = null!;
+    internal TestRegister Register { get; private set; } = null!;
+    internal TestBackend BackendA { get; private set; } = null!;
+    internal TestBackend BackendB { get; private set; } = null!;
+
+    public Uri GatewayAddress { get; private set; } = null!;
+
+    public string CachePath => Path.Combine(_cacheDir, "feed.json");
+
+    /// <summary>Settings a test class changes, e.g. rate limits.</summary>
+    protected virtual void Configure(Dictionary<string, string?> settings)
+    {
+    }
+
+    /// <summary>For peers the gateway needs to know before it starts (e.g. the real idp).</summary>
+    protected virtual Task BeforeGatewayAsync() => Task.CompletedTask;
+
+    public async Task InitializeAsync()
+    {
+        Issuer = await TestTokenIssuer.StartAsync();
+        BackendA = await TestBackend.StartAsync("A", SigningKey);
+        BackendB = await TestBackend.StartAsync("B", SigningKey);
+        Register = await TestRegister.StartAsync(DemoFeed.Create(BackendA.Address, BackendB.Address));
+        await BeforeGatewayAsync();
+        StartGateway(Register.FeedUrl);
+        await Loopback.EventuallyAsync(() => Task.FromResult(Directory.Current.Feed is not null), "first feed");
+        await AfterGatewayAsync();
+    }
+
+    /// <summary>For peers that need the gateway's address (e.g. its redirect URI at the idp).</summary>
+    protected virtual Task AfterGatewayAsync() => Task.CompletedTask;
+
+    internal SystemDirectory Directory => _gateway!.Services.GetRequiredService<SystemDirectory>();
+
+    internal IServiceProvider GatewayServices => _gateway!.Services;
+
+    /// <summary>Starts a (further) gateway that <see cref="Client"/> then talks to; the rig disposes the last one.</summary>
+    internal void StartGateway(Uri feedUrl)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Feed:FeedUrl"] = feedUrl.ToString(),
+            ["Feed:CachePath"] = CachePath,
+            ["Feed:RetryDelay"] = "00:00:00.200",
+            ["Feed:MaxRetryDelay"] = "00:00:01",
+            ["Identity:Authority"] = Issuer.Issuer,
+            ["Identity:ClientId"] = "federation-gateway",
+            ["Identity:ClientSecret"] = "test-client-secret",
+            ["Gateway:HealthCheckInterval"] = "00:00:01",
+            ["Gateway:HealthCheckTimeout"] = "00:00:01",
+            ["Gateway:ReactivationPeriod"] = "00:00:01",
+            ["Gateway:RateLimits:PermitsPerUser"] = "100000",
+            ["Gateway:RateLimits:PermitsPerAddress"] = "100000",
+        };
+        foreach (var system in DemoFeed.SystemIds)
+        {
+            settings[$"Gateway:Backends:{system}:SigningKey"] = SigningKey;
+        }
+        Configure(settings);
+        _gateway?.Dispose();
+        _gateway = new GatewayHost(settings);
+        GatewayAddress = _gateway.Start();
+    }
+
+    internal void StopGateway()
+    {
+        _gateway?.Dispose();
+        _gateway = null;
+    }
+
+    /// <summary>A client for the gateway: no redirects followed, no cookie jar.</summary>
+    public HttpClient Client(string? bearer = null, bool browser = false)
+    {
+        var client = new HttpClient(new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            // The test's own traceparent goes out as written (the gateway's telemetry shares this process).
+            ActivityHeadersPropagator = null,
+        })
+        {
+            BaseAddress = GatewayAddress,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        if (bearer is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        }
+        client.DefaultRequestHeaders.Accept.ParseAdd(browser ? "text/html,application/xhtml+xml" : "application/json");
+        return client;
+    }
+
+    /// <summary>Publishes a change and waits until the gateway runs on it.</summary>
+    internal async Task<FederationFeed> PublishAsync(Func<FederationFeed, FederationFeed> change)
+    {
+        var feed = Register.Publish(change);
+        await Loopback.EventuallyAsync(() => Task.FromResult(Directory.Current.Feed?.Version >= feed.Version), "feed version " + feed.Version);
+        return feed;
+    }
+
+    public virtual async Task DisposeAsync()
+    {
+        StopGateway();
+        await Register.DisposeAsync();
+        await BackendA.DisposeAsync();
+        await BackendB.DisposeAsync();
+        await Issuer.DisposeAsync();
+        try
+        {
+            System.IO.Directory.Delete(_cacheDir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

@@ -1,0 +1,90 @@
+extern alias idp;
+
+using System.Net;
+using System.Net.Sockets;
+using Federation.Feed;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using ClientSync = idp::Federation.Idp.Clients.ClientSync;
+using IdpProgram = idp::Program;
+
+namespace Federation.Gateway.Tests.Infrastructure;
+
+/// <summary>
+/// The gateway with the real idp (its own SQLite file, demo users) instead of the test token
+/// issuer; both read the same register feed, in which the gateway is the confidential client
+/// <c>federation-gateway</c> of system <c>federation</c>.
+/// </summary>
+public sealed class IdpRig : GatewayRig
+{
+    public const string ClientSecret = "gateway-test-secret-0123456789";
+    public const string Password = "Skola-Demo-2026!";
+
+    /// <summary>rolf.rektor's authenticator secret (idp/Identity/DemoUsers.cs), so loa3 can be reached.</summary>
+    public const string RolfTotpSecret = "IZSWIZLSMF2GS33OFVSGK3LPFV2G65DQ";
+
+    private readonly string _dataDirectory = System.IO.Directory.CreateTempSubdirectory("gateway-idp-tests-").FullName;
+    private WebApplicationFactory<IdpProgram>? _idp;
+
+    public Uri IdpAddress { get; private set; } = null!;
+
+    protected override async Task BeforeGatewayAsync()
+    {
+        using (var socket = new TcpListener(IPAddress.Loopback, 0))
+        {
+            socket.Start();
+            IdpAddress = new Uri($"http://127.0.0.1:{((IPEndPoint)socket.LocalEndpoint).Port}/");
+        }
+        var settings = new Dictionary<string, string?>
+        {
+            ["Urls"] = IdpAddress.AbsoluteUri,
+            ["Idp:Issuer"] = IdpAddress.AbsoluteUri,
+            ["Idp:SigninEventsUrl"] = new Uri(Register.FeedUrl, "/api/signin-events").AbsoluteUri,
+            ["Feed:FeedUrl"] = Register.FeedUrl.AbsoluteUri,
+            ["Feed:CachePath"] = null,
+            ["Feed:RetryDelay"] = "00:00:00.200",
+            ["Database:Provider"] = "sqlite",
+            ["Database:ConnectionString"] = $"Data Source={Path.Combine(_dataDirectory, "idp.db")}",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        _idp = new WebApplicationFactory<IdpProgram>().WithWebHostBuilder(builder =>
+        {
+            builder.UseEnvironment("Production");
+            builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(settings));
+        });
+        _idp.UseKestrel(o => o.Listen(IPAddress.Loopback, IdpAddress.Port));
+        _idp.StartServer();
+        await Task.CompletedTask;
+    }
+
+    protected override void Configure(Dictionary<string, string?> settings)
+    {
+        settings["Identity:Authority"] = IdpAddress.AbsoluteUri;
+        settings["Identity:ClientSecret"] = ClientSecret;
+    }
+
+    /// <summary>Registers the gateway (now that its address is known) and waits until the idp has the client.</summary>
+    protected override async Task AfterGatewayAsync()
+    {
+        var feed = Register.Publish(f => f.With(new FeedSystem("federation", "Federationen", LifecyclePhase.AnvandningOchSupport,
+            DemoFeed.Anyone, ["name", "given_name", "roles", "school_units", "groups", "eppn", "acr"],
+            new FeedOidcClient("federation-gateway", ClientSecret,
+                [new Uri(GatewayAddress, "/signin-oidc").AbsoluteUri], [new Uri(GatewayAddress, "/signout-callback-oidc").AbsoluteUri],
+                ["authorization_code", "refresh_token"], []))));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await _idp!.Services.GetRequiredService<ClientSync>().WaitForVersionAsync(feed.Version, timeout.Token);
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        _idp?.Dispose();
+        try
+        {
+            System.IO.Directory.Delete(_dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using Federation.Gateway.Forwarding;
+
+namespace Federation.Gateway.Tests.Infrastructure;
+
+/// <summary>What a backend saw of one request.</summary>
+public sealed record EchoResponse(
+    string Backend,
+    string Path,
+    string Query,
+    string? Prefix,
+    Dictionary<string, string> Headers,
+    bool Verified,
+    string? VerificationFailure,
+    Dictionary<string, IReadOnlyList<string>> Attributes);
+
+/// <summary>
+/// A school system behind the gateway: a real Kestrel server on loopback that answers every
+/// path with what it received and whether the identity headers verified with its key. It can
+/// be stopped and started again on the same port, like a backend that goes down and comes back.
+/// </summary>
+internal sealed class TestBackend : IAsyncDisposable
+{
+    private readonly string _name;
+    private readonly string _signingKey;
+    private WebApplication? _app;
+
+    private TestBackend(string name, string signingKey)
+    {
+        _name = name;
+        _signingKey = signingKey;
+    }
+
+    public Uri Address { get; private set; } = null!;
+
+    public int Requests;
+
+    public static async Task<TestBackend> StartAsync(string name, string signingKey)
+    {
+        var backend = new TestBackend(name, signingKey);
+        await backend.StartOnAsync(0);
+        return backend;
+    }
+
+    public Task StopAsync() => StopAppAsync();
+
+    public Task RestartAsync() => StartOnAsync(Address.Port);
+
+    private async Task StartOnAsync(int port)
+    {
+        var app = Loopback.CreateApp(port);
+        var verifier = new IdentityHeaderVerifier(_signingKey);
+        app.MapGet("/health", () => "ok");
+        app.Map("/{**rest}", (HttpContext context) =>
+        {
+            Interlocked.Increment(ref Requests);
+            var identity = verifier.Verify(context.Request.Headers);
+            return TypedResults.Ok(new EchoResponse(
+                _name,
+                context.Request.Path.Value ?? "",
+                context.Request.QueryString.Value ?? "",
+                context.Request.Headers["X-Forwarded-Prefix"].FirstOrDefault(),
+                context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()),
+                identity.IsValid,
+                identity.Failure,
+                identity.Attributes.ToDictionary()));
+        });
+        await app.StartAsync();
+        _app = app;
+        Address = Loopback.AddressOf(app);
+    }
+
+    private async Task StopAppAsync()
+    {
+        if (_app is { } app)
+        {
+            _app = null;
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    public ValueTask DisposeAsync() => new(StopAppAsync());
+}

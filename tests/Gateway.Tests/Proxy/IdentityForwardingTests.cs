@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using Federation.Gateway.Tests.Infrastructure;
+
+namespace Federation.Gateway.Tests.Proxy;
+
+/// <summary>What a backend receives about the user, and what it never receives.</summary>
+public sealed class IdentityForwardingTests(GatewayRig rig) : IClassFixture<GatewayRig>
+{
+    private string Anna(string acr = "loa2", string[]? audiences = null) => rig.Issuer.Mint(
+        "anna.larare",
+        roles: ["larare"],
+        acr: acr,
+        schoolUnits: [DemoFeed.Bjorkskolan],
+        audiences: audiences,
+        extra: new Dictionary<string, object>
+        {
+            ["given_name"] = "Anna",
+            ["family_name"] = "Lärare",
+            ["eppn"] = "anna.larare@skola.example.se",
+            ["personnummer"] = "198001011234",
+            ["email"] = "anna.larare@skola.example.se",
+        });
+
+    [Fact]
+    public async Task The_backend_gets_signed_headers_with_exactly_the_release_list()
+    {
+        using var client = rig.Client(Anna());
+
+        var echo = (await client.GetFromJsonAsync<EchoResponse>("/echo/"))!;
+
+        Assert.True(echo.Verified, echo.VerificationFailure);
+        Assert.Equal(["acr", "eppn", "given_name", "roles", "school_units"], echo.Attributes.Keys.Order());
+        Assert.Equal(["Anna"], echo.Attributes["given_name"]);
+        Assert.Equal(["larare"], echo.Attributes["roles"]);
+        Assert.Equal([DemoFeed.Bjorkskolan], echo.Attributes["school_units"]);
+        Assert.Equal(["anna.larare@skola.example.se"], echo.Attributes["eppn"]);
+        // Not released to this system: never sent.
+        Assert.DoesNotContain(echo.Headers.Keys, h => h.Contains("personnummer") || h.Contains("family-name") || h.Contains("email"));
+        Assert.Equal("echo", echo.Headers["x-federation-system"]);
+    }
+
+    [Fact]
+    public async Task Another_system_with_a_shorter_release_list_gets_less()
+    {
+        using var client = rig.Client(Anna());
+
+        var echo = (await client.GetFromJsonAsync<EchoResponse>("/larare/"))!;
+
+        Assert.True(echo.Verified, echo.VerificationFailure);
+        Assert.Equal(["given_name"], echo.Attributes.Keys);
+    }
+
+    [Fact]
+    public async Task Identity_headers_sent_by_the_client_are_stripped()
+    {
+        using var client = rig.Client(Anna());
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/echo/");
+        request.Headers.Add("X-Federation-Roles", "register-admin");
+        request.Headers.Add("X-Federation-Personnummer", "191212121212");
+        request.Headers.Add("x-federation-signature", "hmac-sha256=AAAA");
+        request.Headers.Add("X-Federation-Timestamp", "1");
+        request.Headers.Add("X-FEDERATION-SYSTEM", "annat");
+
+        var response = await client.SendAsync(request);
+        var echo = (await response.Content.ReadFromJsonAsync<EchoResponse>())!;
+
+        Assert.True(echo.Verified, echo.VerificationFailure);
+        Assert.Equal("larare", echo.Headers["x-federation-roles"]);
+        Assert.False(echo.Headers.ContainsKey("x-federation-personnummer"));
+        Assert.Equal("echo", echo.Headers["x-federation-system"]);
+        Assert.NotEqual("hmac-sha256=AAAA", echo.Headers["x-federation-signature"]);
+    }
+
+    [Fact]
+    public async Task The_gateways_token_and_session_cookie_do_not_reach_the_backend()
+    {
+        using var client = rig.Client(Anna());
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/echo/");
+        request.Headers.Add("Cookie", "federation.session=abc; skolans-egen=1; .AspNetCore.Correlation.x=y");
+
+        var echo = (await (await client.SendAsync(request)).Content.ReadFromJsonAsync<EchoResponse>())!;
+
+        Assert.False(echo.Headers.ContainsKey("authorization"));
+        Assert.Equal("skolans-egen=1", echo.Headers["cookie"]);
+    }
+
+    [Fact]
+    public async Task The_trace_continues_from_the_caller_through_the_gateway_to_the_backend()
+    {
+        using var client = rig.Client(Anna());
+        var traceId = ActivityTraceId.CreateRandom();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/echo/");
+        request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
+
+        var echo = (await (await client.SendAsync(request)).Content.ReadFromJsonAsync<EchoResponse>())!;
+
+        Assert.Contains(traceId.ToString(), echo.Headers["traceparent"]);
+    }
+
+    [Fact]
+    public async Task A_token_system_gets_the_users_access_token_when_its_audience_is_in_it()
+    {
+        var token = Anna(audiences: ["federation-gateway", "procapita-api"]);
+        using var client = rig.Client(token);
+
+        var echo = (await client.GetFromJsonAsync<EchoResponse>("/tokenapi/"))!;
+
+        Assert.Equal("Bearer " + token, echo.Headers["authorization"]);
+        Assert.DoesNotContain(echo.Headers.Keys, h => h.StartsWith("x-federation-", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_token_system_refuses_a_token_for_another_audience()
+    {
+        using var client = rig.Client(Anna());
+
+        var response = await client.GetAsync("/tokenapi/");
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains("\"reason\":\"audience\"", await response.Content.ReadAsStringAsync());
+    }
+}

@@ -1,0 +1,42 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using System.Net;
+using Federation.Gateway.Telemetry;
+using Federation.Gateway.Tests.Infrastructure;
+
+namespace Federation.Gateway.Tests.Telemetry;
+
+public sealed class GatewayMetricsTests(GatewayRig rig) : IClassFixture<GatewayRig>
+{
+    [Fact]
+    public async Task Requests_latency_decisions_and_upstream_health_are_measured_per_system()
+    {
+        var seen = new ConcurrentBag<(string Instrument, double Value, Dictionary<string, string?> Tags)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == GatewayMetrics.MeterName)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags) =>
+            seen.Add((instrument.Name, value, tags.ToArray().ToDictionary(t => t.Key, t => t.Value?.ToString())));
+        listener.SetMeasurementEventCallback<long>((i, v, t, _) => Record(i, v, t));
+        listener.SetMeasurementEventCallback<int>((i, v, t, _) => Record(i, v, t));
+        listener.SetMeasurementEventCallback<double>((i, v, t, _) => Record(i, v, t));
+        listener.Start();
+
+        using var teacher = rig.Client(rig.Issuer.Mint("anna.larare", roles: ["larare"]));
+        using var student = rig.Client(rig.Issuer.Mint("elin.elev", roles: ["elev"]));
+        Assert.Equal(HttpStatusCode.OK, (await teacher.GetAsync("/larare/")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await student.GetAsync("/larare/")).StatusCode);
+        listener.RecordObservableInstruments();
+
+        Assert.Contains(seen, m => m.Instrument == "federation.gateway.requests" && m.Tags["system"] == "larare" && m.Tags["status_class"] == "2xx");
+        Assert.Contains(seen, m => m.Instrument == "federation.gateway.requests" && m.Tags["system"] == "larare" && m.Tags["status_class"] == "4xx");
+        Assert.Contains(seen, m => m.Instrument == "federation.gateway.request.duration" && m.Tags["system"] == "larare" && m.Value > 0);
+        Assert.Contains(seen, m => m.Instrument == "federation.gateway.policy.decisions" && m.Tags["reason"] == "role");
+        Assert.Contains(seen, m => m.Instrument == "federation.gateway.upstream.healthy" && m.Tags["system"] == "larare" && m.Value == 1);
+    }
+}
