@@ -55,6 +55,7 @@ public sealed class SamlIdpBridgeTests(SamlDatabaseFixture database) : IClassFix
             ["Saml:SpEntityId"] = new Uri(origin, "/saml/sp").AbsoluteUri,
             ["Saml:PublicOrigin"] = origin.AbsoluteUri,
             ["Saml:ConnectionString"] = database.ConnectionString,
+            ["Saml:GeneratedKeySize"] = "2048",
             ["Saml:Upstreams:0:Name"] = "upstream",
             ["Saml:Upstreams:0:MetadataPath"] = upstreamMetadata,
         });
