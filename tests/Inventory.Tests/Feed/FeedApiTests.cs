@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using Federation.Feed;
 using Federation.Inventory.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Federation.Inventory.Tests.Feed;
 
@@ -158,5 +160,29 @@ public sealed class FeedReplicaTests : IAsyncLifetime
         var response = await poll;
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains((await response.Read<FederationFeed>()).Systems, s => s.Id == "annan-replika");
+    }
+}
+
+/// <summary>Stopping the register ends its long polls with 304 instead of holding the shutdown.</summary>
+public sealed class FeedShutdownTests
+{
+    [Fact]
+    public async Task A_long_poll_is_answered_with_304_when_the_register_stops()
+    {
+        var host = new SqliteInventory();
+        await host.InitializeAsync();
+        var reader = host.FeedReader();
+        var etag = (await reader.GetAsync("/api/federation/feed")).Headers.ETag!;
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/federation/feed?wait=60");
+        request.Headers.IfNoneMatch.Add(etag);
+        var poll = reader.SendAsync(request);
+        await Task.Delay(300);
+
+        // What Ctrl+C or SIGTERM does.
+        host.Factory.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+
+        var response = await poll;
+        Assert.Equal(HttpStatusCode.NotModified, response.StatusCode);
+        await host.DisposeAsync();
     }
 }
