@@ -68,6 +68,7 @@ public sealed class SamlSpHarness : IAsyncDisposable
             ["Saml:SpEntityId"] = SpEntityId,
             ["Saml:PublicOrigin"] = Origin.AbsoluteUri,
             ["Saml:ClockSkew"] = "00:03:00",
+            ["Saml:GeneratedKeySize"] = "2048",
             ["Saml:MaxMessageAge"] = "00:10:00",
             ["Saml:DatabaseProvider"] = provider,
             ["Saml:ConnectionString"] = connectionString,
