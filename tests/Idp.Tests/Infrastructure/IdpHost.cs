@@ -62,6 +62,11 @@ public class IdpHost : IAsyncLifetime
             ["Feed:RetryDelay"] = "00:00:00.200",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Urls"] = BaseAddress.AbsoluteUri,
+            // SAML: this host's own database file and URLs.
+            ["Saml:ConnectionString"] = $"Data Source={Path.Combine(DataDirectory, "saml.db")}",
+            ["Saml:PublicOrigin"] = BaseAddress.AbsoluteUri,
+            ["Saml:IdpEntityId"] = new Uri(BaseAddress, "saml").AbsoluteUri,
+            ["Saml:SpEntityId"] = new Uri(BaseAddress, "saml/sp").AbsoluteUri,
         };
         foreach (var (key, value) in DatabaseSettings().Concat(ExtraSettings()))
         {
