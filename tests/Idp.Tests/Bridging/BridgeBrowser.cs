@@ -122,6 +122,7 @@ public sealed partial class BridgeBrowser(BridgingHosts hosts, string realm, str
                 continue;
             }
             var body = await response.Content.ReadAsStringAsync();
+            var main = body.IndexOf("<main", StringComparison.Ordinal) is var i and >= 0 ? body[i..] : body;
             if (response.StatusCode == HttpStatusCode.OK && body.Contains("name=\"SAMLResponse\"", StringComparison.Ordinal))
             {
                 var action = new Uri(at, WebUtility.HtmlDecode(FormAction().Match(body).Groups["action"].Value));
@@ -134,7 +135,7 @@ public sealed partial class BridgeBrowser(BridgingHosts hosts, string realm, str
                 response = await Http.PostAsync(action, new FormUrlEncodedContent(fields)); // the upstream's Response to our ACS
                 continue;
             }
-            throw new InvalidOperationException($"Unexpected {(int)response.StatusCode} at {at}: {body[..Math.Min(body.Length, 600)]}");
+            throw new InvalidOperationException($"Unexpected {(int)response.StatusCode} at {at}: {main[..Math.Min(main.Length, 1200)]}");
         }
         throw new InvalidOperationException("Too many hops.");
     }

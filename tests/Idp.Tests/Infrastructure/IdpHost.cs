@@ -59,6 +59,8 @@ public class IdpHost : IAsyncLifetime
             ["Idp:SigninEventsUrl"] = Feed.SigninEventsUrl.AbsoluteUri,
             ["Feed:FeedUrl"] = Feed.FeedUrl.AbsoluteUri,
             ["Feed:WaitSeconds"] = "20",
+            // Each host its own feed cache: a shared file hands one host another's feed of the same version.
+            ["Feed:CachePath"] = Path.Combine(DataDirectory, "feed.json"),
             ["Feed:RetryDelay"] = "00:00:00.200",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Urls"] = BaseAddress.AbsoluteUri,
