@@ -81,16 +81,19 @@ public static class OidcUpstreams
                     // Every refusal (OP error, bad state, invalid ID token, …) is logged with its reason and counted.
                     OnRemoteFailure = context =>
                     {
+                        var message = context.Failure?.Message ?? "";
                         var reason = context.Failure switch
                         {
-                            OpenIdConnectProtocolException when context.Request.Query.ContainsKey("error") => "upstream_error:" + context.Request.Query["error"],
-                            OpenIdConnectProtocolException => "protocol_error",
+                            _ when context.Request.Query["error"].FirstOrDefault() is { Length: > 0 } error => "upstream_error:" + error,
+                            _ when message.Contains("message.State", StringComparison.Ordinal) => "state_invalid",
+                            _ when message.Contains("Correlation failed", StringComparison.Ordinal) => "correlation_failed",
+                            _ when message.Contains("Access was denied", StringComparison.Ordinal) => "access_denied",
                             Microsoft.IdentityModel.Tokens.SecurityTokenException => "id_token_invalid",
-                            _ when context.Failure?.Message.Contains("Correlation", StringComparison.OrdinalIgnoreCase) == true => "correlation_failed",
+                            OpenIdConnectProtocolException => "protocol_error",
                             _ => "remote_failure",
                         };
                         context.HttpContext.RequestServices.GetRequiredService<UpstreamAccounts>()
-                            .Refused("oidc", upstream.Name, reason, context.Failure?.Message ?? "");
+                            .Refused("oidc", upstream.Name, reason, message);
                         context.Response.Redirect("/error");
                         context.HandleResponse();
                         return Task.CompletedTask;

@@ -30,6 +30,9 @@ public sealed partial class BridgeBrowser(BridgingHosts hosts, string realm, str
     /// <summary>Paths of our idp's login page visits (to show that a flow did not ask again).</summary>
     public List<string> LoginPagesSeen { get; } = [];
 
+    /// <summary>Paths of MFA (step-up) page visits.</summary>
+    public List<string> MfaPagesSeen { get; } = [];
+
     /// <summary>The OIDC client's code flow: authorize, sign in as needed, redeem; returns the validated ID token.</summary>
     public async Task<JsonWebToken> OidcSignInAsync()
     {
@@ -110,6 +113,7 @@ public sealed partial class BridgeBrowser(BridgingHosts hosts, string realm, str
                 }
                 else if (location.AbsolutePath.Equals("/mfa", StringComparison.OrdinalIgnoreCase))
                 {
+                    MfaPagesSeen.Add(location.PathAndQuery);
                     response = await SubmitFormAsync(location, new()
                     {
                         ["Code"] = Totp.Code(totpSecret ?? throw new InvalidOperationException("MFA asked for, no TOTP secret given")),

@@ -18,6 +18,9 @@ public sealed class BridgingHosts : IAsyncLifetime
 {
     public const string SamlUpstream = "kommun-saml";
     public const string OidcUpstream = "kommun-oidc";
+
+    /// <summary>The same upstream SAML IdP under a mapping that takes the subject from an attribute it does not send.</summary>
+    public const string MisconfiguredSamlUpstream = "kommun-saml-nin";
     public const string BridgeClientId = "federation-bridge";
     public const string BridgeClientSecret = "bridge-upstream-secret-1234";
 
@@ -95,6 +98,13 @@ public sealed class BridgingHosts : IAsyncLifetime
     }
 }
 
+/// <summary>One pair of idps for every bridging test class (they run one after the other).</summary>
+[CollectionDefinition(Name)]
+public sealed class BridgingCollection : ICollectionFixture<BridgingHosts>
+{
+    public const string Name = "bridging";
+}
+
 /// <summary>Our idp, configured with the upstream as a SAML IdP (metadata file) and as an OpenID Provider.</summary>
 public sealed class BridgeIdpHost(IdpHost upstream, string upstreamMetadataPath) : IdpHost
 {
@@ -114,6 +124,10 @@ public sealed class BridgeIdpHost(IdpHost upstream, string upstreamMetadataPath)
         new("Saml:Upstreams:0:Name", BridgingHosts.SamlUpstream),
         new("Saml:Upstreams:0:DisplayName", "Kommunens AD FS"),
         new("Saml:Upstreams:0:MetadataPath", upstreamMetadataPath),
+        new("Saml:Upstreams:1:Name", BridgingHosts.MisconfiguredSamlUpstream),
+        new("Saml:Upstreams:1:DisplayName", "Kommunens AD FS (personnummer)"),
+        new("Saml:Upstreams:1:MetadataPath", upstreamMetadataPath),
+        new($"Upstreams:Saml:{BridgingHosts.MisconfiguredSamlUpstream}:Subject", "urn:oid:1.3.6.1.4.1.2428.90.1.5"),
         new("Upstreams:Oidc:0:Name", BridgingHosts.OidcUpstream),
         new("Upstreams:Oidc:0:DisplayName", "Kommunens Entra ID"),
         new("Upstreams:Oidc:0:Issuer", upstream.Issuer),

@@ -9,7 +9,8 @@ namespace Federation.Idp.Tests.Bridging;
 /// Provider} × {downstream SAML SP, downstream OIDC client}. Each downstream must receive exactly
 /// its release list from the feed, whatever the upstream released to us.
 /// </summary>
-public sealed class BridgingMatrixTests(BridgingHosts hosts) : IClassFixture<BridgingHosts>
+[Collection(BridgingCollection.Name)]
+public sealed class BridgingMatrixTests(BridgingHosts hosts)
 {
     /// <summary>Claims that describe the token, not the person.</summary>
     private static readonly HashSet<string> ProtocolClaims =
