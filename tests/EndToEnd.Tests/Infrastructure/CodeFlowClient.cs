@@ -11,7 +11,7 @@ namespace Federation.EndToEnd.Tests.Infrastructure;
 /// redirects, submits the login form like a browser without JavaScript, and takes the code from
 /// the redirect to its redirect URI (nothing needs to listen there).
 /// </summary>
-public sealed partial class CodeFlowClient(Uri idp, string clientId, string redirectUri)
+public sealed class CodeFlowClient(Uri idp, string clientId, string redirectUri)
 {
     public const string DemoPassword = "Skola-Demo-2026!";
 
@@ -48,15 +48,7 @@ public sealed partial class CodeFlowClient(Uri idp, string clientId, string redi
             using var response = await http.GetAsync(location);
             if (response.StatusCode == HttpStatusCode.OK && !submitted)
             {
-                var form = await response.Content.ReadAsStringAsync();
-                using var post = await http.PostAsync(location, new FormUrlEncodedContent(new Dictionary<string, string>
-                {
-                    ["UserName"] = userName,
-                    ["Password"] = password,
-                    ["ReturnUrl"] = Hidden(form, "ReturnUrl"),
-                    ["Started"] = Hidden(form, "Started"),
-                    ["__RequestVerificationToken"] = Hidden(form, "__RequestVerificationToken"),
-                }));
+                using var post = await CodeFlowClientForms.SubmitLoginAsync(http, location, await response.Content.ReadAsStringAsync(), userName, password);
                 Assert.True(post.StatusCode == HttpStatusCode.Redirect, $"login answered {(int)post.StatusCode}: {await post.Content.ReadAsStringAsync()}");
                 submitted = true;
                 location = new Uri(location, post.Headers.Location!);
@@ -84,6 +76,23 @@ public sealed partial class CodeFlowClient(Uri idp, string clientId, string redi
         return JsonNode.Parse(body)!["access_token"]!.GetValue<string>();
     }
 
+    private static string Base64Url(byte[] bytes) => WebEncoders.Base64UrlEncode(bytes);
+
+}
+
+/// <summary>The idp's login form, submitted the way a browser without JavaScript does.</summary>
+public static partial class CodeFlowClientForms
+{
+    public static Task<HttpResponseMessage> SubmitLoginAsync(HttpClient http, Uri page, string html, string userName, string password = CodeFlowClient.DemoPassword) =>
+        http.PostAsync(page, new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["UserName"] = userName,
+            ["Password"] = password,
+            ["ReturnUrl"] = Hidden(html, "ReturnUrl"),
+            ["Started"] = Hidden(html, "Started"),
+            ["__RequestVerificationToken"] = Hidden(html, "__RequestVerificationToken"),
+        }));
+
     private static string Hidden(string html, string name)
     {
         foreach (Match input in InputTag().Matches(html))
@@ -96,8 +105,6 @@ public sealed partial class CodeFlowClient(Uri idp, string clientId, string redi
         }
         throw new InvalidOperationException($"The login form has no field {name}:\n{html}");
     }
-
-    private static string Base64Url(byte[] bytes) => WebEncoders.Base64UrlEncode(bytes);
 
     [GeneratedRegex("<input[^>]*>", RegexOptions.IgnoreCase)]
     private static partial Regex InputTag();

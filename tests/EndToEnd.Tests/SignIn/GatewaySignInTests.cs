@@ -23,9 +23,8 @@ public sealed class GatewaySignInTests(FederationStack stack)
         Assert.StartsWith(stack.Idp.BaseAddress.AbsoluteUri, page.Url, StringComparison.Ordinal);
         await page.GetByLabel("Användarnamn").FillAsync(userName);
         await page.GetByLabel("Lösenord").FillAsync(CodeFlowClient.DemoPassword);
-        await page.RunAndWaitForNavigationAsync(
-            () => page.GetByRole(AriaRole.Button).ClickAsync(),
-            new PageRunAndWaitForNavigationOptions { UrlString = stack.Gateway.BaseAddress.AbsoluteUri + "procapita/**" });
+        await page.GetByRole(AriaRole.Button).ClickAsync();
+        await page.WaitForURLAsync(stack.Gateway.BaseAddress.AbsoluteUri + "procapita/**");
         return page;
     }
 
@@ -60,9 +59,8 @@ public sealed class GatewaySignInTests(FederationStack stack)
         await page.GetByLabel("Lösenord").FillAsync(CodeFlowClient.DemoPassword);
         var responses = new List<IResponse>();
         page.Response += (_, r) => responses.Add(r);
-        await page.RunAndWaitForNavigationAsync(
-            () => page.GetByRole(AriaRole.Button).ClickAsync(),
-            new PageRunAndWaitForNavigationOptions { UrlString = stack.Gateway.BaseAddress.AbsoluteUri + "procapita/**" });
+        await page.GetByRole(AriaRole.Button).ClickAsync();
+        await page.WaitForURLAsync(stack.Gateway.BaseAddress.AbsoluteUri + "procapita/**");
 
         var final = responses.Last(r => r.Url.StartsWith(stack.Gateway.BaseAddress.AbsoluteUri + "procapita", StringComparison.Ordinal));
         Assert.Equal(403, final.Status);
