@@ -106,6 +106,29 @@ public static partial class CodeFlowClientForms
         throw new InvalidOperationException($"The login form has no field {name}:\n{html}");
     }
 
+    /// <summary>All named inputs of a page's form (e.g. the idp's form_post answer) and where it posts to.</summary>
+    public static (Uri Action, Dictionary<string, string> Fields) Form(Uri page, string html)
+    {
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (Match input in InputTag().Matches(html))
+        {
+            var name = NameAttribute().Match(input.Value);
+            if (name.Success)
+            {
+                var value = ValueAttribute().Match(input.Value);
+                fields[WebUtility.HtmlDecode(name.Groups[1].Value)] = value.Success ? WebUtility.HtmlDecode(value.Groups[1].Value) : "";
+            }
+        }
+        var action = ActionAttribute().Match(html);
+        return (action.Success ? new Uri(page, WebUtility.HtmlDecode(action.Groups[1].Value)) : page, fields);
+    }
+
+    [GeneratedRegex("name=\"([^\"]*)\"")]
+    private static partial Regex NameAttribute();
+
+    [GeneratedRegex("<form[^>]*action=\"([^\"]*)\"", RegexOptions.IgnoreCase)]
+    private static partial Regex ActionAttribute();
+
     [GeneratedRegex("<input[^>]*>", RegexOptions.IgnoreCase)]
     private static partial Regex InputTag();
 

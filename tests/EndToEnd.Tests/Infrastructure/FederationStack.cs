@@ -20,6 +20,12 @@ public sealed class FederationStack : IAsyncLifetime
     public const string GatewayClientId = "federation-gateway";
     public const string GatewaySecret = "gateway-demo-secret";
 
+    /// <summary>
+    /// The services log "Request starting …" lines (with the TraceId scope) only when this category is at
+    /// Information; their appsettings keep Microsoft.AspNetCore at Warning, so the trace test turns it on.
+    /// </summary>
+    private const string RequestLogging = "Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics";
+
     private readonly string _data = Path.Combine(Path.GetTempPath(), "federation-e2e-" + Guid.NewGuid().ToString("N"));
     private readonly List<ServiceProcess> _services = [];
 
@@ -58,6 +64,7 @@ public sealed class FederationStack : IAsyncLifetime
             ["Idp__SigninEventsUrl"] = $"http://127.0.0.1:{inventoryPort}/api/signin-events",
             ["Feed__FeedUrl"] = feed,
             ["Feed__CachePath"] = Path.Combine(_data, "idp-feed.json"),
+            [RequestLogging] = "Information",
         });
         Demo = await StartAsync("procapita", dlls.Demo, demoPort, []);
 
@@ -83,6 +90,7 @@ public sealed class FederationStack : IAsyncLifetime
             ["Feed__FeedUrl"] = feed,
             ["Feed__CachePath"] = Path.Combine(_data, "gateway-feed.json"),
             ["Feed__Credentials__TokenEndpoint"] = issuer + "connect/token",
+            [RequestLogging] = "Information",
         });
     }
 
@@ -149,9 +157,12 @@ public sealed class FederationStack : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        // The services' logs stay beside the test assembly for whoever reads a failure.
+        var logs = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "e2e-logs"));
         for (var i = _services.Count - 1; i >= 0; i--)
         {
             await _services[i].DisposeAsync();
+            await File.WriteAllLinesAsync(Path.Combine(logs.FullName, _services[i].Name + ".log"), _services[i].Output);
         }
         try
         {
