@@ -6,6 +6,7 @@ using Federation.Inventory.Http;
 using Federation.Inventory.Infrastructure;
 using Federation.Inventory.Register;
 using Federation.Inventory.Retention;
+using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
 
@@ -14,6 +15,9 @@ namespace Federation.Inventory;
 /// <summary>The register's features, wired in one place so <c>Program.cs</c> reads as a table of contents.</summary>
 public static class InventoryApplication
 {
+    /// <summary>The OpenAPI security scheme for signing in at the idp (authorization code + PKCE).</summary>
+    public const string SignInScheme = "OAuth2";
+
     public static IHostApplicationBuilder AddInventory(this IHostApplicationBuilder builder)
     {
         builder.AddInventoryDatabase();
@@ -41,8 +45,9 @@ public static class InventoryApplication
         // Unreadable bodies and parameters become exceptions that BadRequestProblems explains.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddExceptionHandler<BadRequestProblems>();
-        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        services.AddOpenApi(o => o.AddDocumentTransformer((document, context, _) =>
         {
+            var authority = context.ApplicationServices.GetRequiredService<IOptions<InventoryAuthOptions>>().Value.Authority!;
             document.Info.Title = "Federation system register (inventory)";
             document.Info.Description = "Systems, GDPR records of processing (Art. 30), access policies, audit log, reports and the federation feed. "
                 + "Writes need a bearer token with role register-admin; the feed needs scope federation.feed.";
@@ -55,6 +60,25 @@ public static class InventoryApplication
                 BearerFormat = "JWT",
                 Description = "An RFC 9068 access token (typ at+jwt) from the idp with audience federation-inventory.",
             };
+            // Register administrators sign in at the idp from this page (public client, PKCE S256).
+            document.Components.SecuritySchemes[SignInScheme] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.OAuth2,
+                Description = "Sign in at the idp as a register administrator (role register-admin).",
+                Flows = new OpenApiOAuthFlows
+                {
+                    AuthorizationCode = new OpenApiOAuthFlow
+                    {
+                        AuthorizationUrl = new Uri(authority, "connect/authorize"),
+                        TokenUrl = new Uri(authority, "connect/token"),
+                        Scopes = new Dictionary<string, string>
+                        {
+                            ["openid"] = "Sign in",
+                            [DemoRegister.RegisterScope] = "Write to the register (audience federation-inventory)",
+                        },
+                    },
+                },
+            };
             return Task.CompletedTask;
         }));
         return builder;
@@ -65,7 +89,15 @@ public static class InventoryApplication
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenApi();
-        app.MapScalarApiReference(o => o.WithTitle("Federation system register"));
+        // The redirect URI is this page on the address the browser used; the register's own system
+        // (demo: "register") must list it among its client's redirect URIs.
+        app.MapScalarApiReference((o, http) => o.WithTitle("Federation system register")
+            .AddPreferredSecuritySchemes([SignInScheme])
+            .AddAuthorizationCodeFlow(SignInScheme, flow => flow
+                .WithClientId(DemoRegister.RegisterClientId)
+                .WithPkce(Pkce.Sha256)
+                .WithSelectedScopes(["openid", DemoRegister.RegisterScope])
+                .WithRedirectUri($"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/scalar/")));
         app.MapSystemsApi();
         app.MapFeedApi();
         app.MapAuditApi();

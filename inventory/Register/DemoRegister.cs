@@ -1,4 +1,5 @@
 using Federation.Feed;
+using Federation.Inventory.Auth;
 using Federation.Inventory.Domain;
 using Federation.Inventory.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -14,6 +15,14 @@ namespace Federation.Inventory.Register;
 public sealed class DemoRegister(InventoryDbContext db, TimeProvider time, ILogger<DemoRegister> logger)
 {
     public const string Actor = "system:demo-register";
+
+    /// <summary>The register's own system and its public OIDC client (used by the API reference page).</summary>
+    public const string RegisterSystemId = "register";
+    public const string RegisterClientId = "federation-register";
+    public const string RegisterScope = "federation.register";
+
+    /// <summary>Where the idp may send the code: the API reference page of the register on its default address.</summary>
+    public static readonly IReadOnlyList<string> RegisterRedirectUris = ["http://127.0.0.1:5300/scalar/"];
 
     private const string Controller = "Bildningsnämnden";
     private const string ControllerContact = "bildningsnamnden@kommun.example.se, 0410-73 50 00";
@@ -65,6 +74,24 @@ public sealed class DemoRegister(InventoryDbContext db, TimeProvider time, ILogg
                 security: ["TLS i all trafik", "Signerade token och SAML-intyg", "Hashkedjad revisionslogg", "Rollstyrd behörighet, MFA för registeradministratörer"],
                 dpia: true),
             Policy([], AssuranceLevels.Loa2, ["name", "given_name", "family_name", "email", "personnummer", "roles", "school_units", "groups", "eppn", "affiliation", "acr"])),
+
+        // The register itself: its administrators sign in on the API reference page (/scalar) with
+        // authorization code + PKCE as a public client, and write with the resulting token.
+        new(RegisterSystemId, "Systemregistret",
+            "Kommunens register över skolans system och deras behandlingar av personuppgifter (art. 30 GDPR). Utvecklingsavdelningen för registret och loggar in här för att ändra det.",
+            "Egen utveckling", "systemregister", Owner, Developers, LifecyclePhase.AnvandningOchSupport,
+            new Integration(OidcClient: new FeedOidcClient(RegisterClientId, null,
+                RegisterRedirectUris, [], ["authorization_code"], [RegisterScope])),
+            Record(
+                purposes: ["Förteckning över behandlingar av personuppgifter (art. 30 GDPR)", "Behörighetsstyrning: bara registeradministratörer ändrar registret"],
+                legalBasis: ["c", "e"],
+                subjects: ["personal"],
+                categories: [Identifier, Name, Role, Group],
+                recipients: [],
+                retention: "Revisionsloggen över registret bevaras enligt dokumenthanteringsplanen.",
+                security: ["Rollstyrd behörighet (register-admin)", "Hashkedjad revisionslogg", "Optimistisk samtidighetskontroll (If-Match)"],
+                dpia: false),
+            Policy([InventoryAuth.RegisterAdmin], AssuranceLevels.Loa2, ["name", "roles", "groups"])),
 
         new("procapita", "ProCapita Education",
             "Verksamhetssystem för förskola, skola och fritidshem: elev- och personalregister, placeringar, avgifter. Används av skolsekreterare och centrala resurser.",

@@ -1,0 +1,137 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace Federation.EndToEnd.Tests.Infrastructure;
+
+/// <summary>
+/// A public client doing authorization code + PKCE (S256) over plain HTTP: it follows the idp's
+/// redirects, submits the login form like a browser without JavaScript, and takes the code from
+/// the redirect to its redirect URI (nothing needs to listen there).
+/// </summary>
+public sealed class CodeFlowClient(Uri idp, string clientId, string redirectUri)
+{
+    public const string DemoPassword = "Skola-Demo-2026!";
+
+    public async Task<string> GetAccessTokenAsync(string userName, string scope, string password = DemoPassword)
+    {
+        var verifier = Base64Url(RandomNumberGenerator.GetBytes(32));
+        var challenge = Base64Url(SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(verifier)));
+        var state = Base64Url(RandomNumberGenerator.GetBytes(16));
+
+        using var handler = new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() };
+        using var http = new HttpClient(handler) { BaseAddress = idp, Timeout = TimeSpan.FromSeconds(30) };
+
+        var authorize = QueryHelpers.AddQueryString("connect/authorize", new Dictionary<string, string?>
+        {
+            ["client_id"] = clientId,
+            ["redirect_uri"] = redirectUri,
+            ["response_type"] = "code",
+            ["scope"] = scope,
+            ["state"] = state,
+            ["code_challenge"] = challenge,
+            ["code_challenge_method"] = "S256",
+        });
+        var location = new Uri(idp, authorize);
+        var submitted = false;
+        for (var hop = 0; hop < 10; hop++)
+        {
+            if (location.AbsoluteUri.StartsWith(redirectUri, StringComparison.Ordinal))
+            {
+                var query = QueryHelpers.ParseQuery(location.Query);
+                Assert.Equal(state, query["state"].ToString());
+                Assert.True(query.ContainsKey("code"), "no code in " + location);
+                return await RedeemAsync(http, query["code"].ToString(), verifier);
+            }
+            using var response = await http.GetAsync(location);
+            if (response.StatusCode == HttpStatusCode.OK && !submitted)
+            {
+                using var post = await CodeFlowClientForms.SubmitLoginAsync(http, location, await response.Content.ReadAsStringAsync(), userName, password);
+                Assert.True(post.StatusCode == HttpStatusCode.Redirect, $"login answered {(int)post.StatusCode}: {await post.Content.ReadAsStringAsync()}");
+                submitted = true;
+                location = new Uri(location, post.Headers.Location!);
+                continue;
+            }
+            Assert.True(response.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.Found,
+                $"{location} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            location = new Uri(location, response.Headers.Location!);
+        }
+        throw new InvalidOperationException("Too many redirects, last at " + location);
+    }
+
+    private async Task<string> RedeemAsync(HttpClient http, string code, string verifier)
+    {
+        using var response = await http.PostAsync("connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "authorization_code",
+            ["code"] = code,
+            ["redirect_uri"] = redirectUri,
+            ["client_id"] = clientId,
+            ["code_verifier"] = verifier,
+        }));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, "token endpoint: " + body);
+        return JsonNode.Parse(body)!["access_token"]!.GetValue<string>();
+    }
+
+    private static string Base64Url(byte[] bytes) => WebEncoders.Base64UrlEncode(bytes);
+
+}
+
+/// <summary>The idp's login form, submitted the way a browser without JavaScript does.</summary>
+public static partial class CodeFlowClientForms
+{
+    public static Task<HttpResponseMessage> SubmitLoginAsync(HttpClient http, Uri page, string html, string userName, string password = CodeFlowClient.DemoPassword) =>
+        http.PostAsync(page, new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["UserName"] = userName,
+            ["Password"] = password,
+            ["ReturnUrl"] = Hidden(html, "ReturnUrl"),
+            ["Started"] = Hidden(html, "Started"),
+            ["__RequestVerificationToken"] = Hidden(html, "__RequestVerificationToken"),
+        }));
+
+    private static string Hidden(string html, string name)
+    {
+        foreach (Match input in InputTag().Matches(html))
+        {
+            if (input.Value.Contains($"name=\"{name}\"", StringComparison.Ordinal))
+            {
+                var value = ValueAttribute().Match(input.Value);
+                return value.Success ? WebUtility.HtmlDecode(value.Groups[1].Value) : "";
+            }
+        }
+        throw new InvalidOperationException($"The login form has no field {name}:\n{html}");
+    }
+
+    /// <summary>All named inputs of a page's form (e.g. the idp's form_post answer) and where it posts to.</summary>
+    public static (Uri Action, Dictionary<string, string> Fields) Form(Uri page, string html)
+    {
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (Match input in InputTag().Matches(html))
+        {
+            var name = NameAttribute().Match(input.Value);
+            if (name.Success)
+            {
+                var value = ValueAttribute().Match(input.Value);
+                fields[WebUtility.HtmlDecode(name.Groups[1].Value)] = value.Success ? WebUtility.HtmlDecode(value.Groups[1].Value) : "";
+            }
+        }
+        var action = ActionAttribute().Match(html);
+        return (action.Success ? new Uri(page, WebUtility.HtmlDecode(action.Groups[1].Value)) : page, fields);
+    }
+
+    [GeneratedRegex("name=\"([^\"]*)\"")]
+    private static partial Regex NameAttribute();
+
+    [GeneratedRegex("<form[^>]*action=\"([^\"]*)\"", RegexOptions.IgnoreCase)]
+    private static partial Regex ActionAttribute();
+
+    [GeneratedRegex("<input[^>]*>", RegexOptions.IgnoreCase)]
+    private static partial Regex InputTag();
+
+    [GeneratedRegex("value=\"([^\"]*)\"")]
+    private static partial Regex ValueAttribute();
+}
