@@ -1,3 +1,4 @@
+using Federation.Idp.Infrastructure;
 using Federation.Idp.Saml;
 using Federation.Idp.Saml.Idp;
 using Microsoft.AspNetCore.Authentication;
@@ -9,7 +10,18 @@ public static class BridgingSetup
 {
     public static IHostApplicationBuilder AddBridging(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddFederationSaml(builder.Configuration.GetSection("Saml"));
+        var saml = builder.Configuration.GetSection("Saml");
+        builder.Services.AddFederationSaml(saml);
+        // Unless SAML is given a database of its own, its tables live in the idp's database.
+        builder.Services.PostConfigure<SamlOptions>(options =>
+        {
+            if (string.IsNullOrEmpty(saml["ConnectionString"]))
+            {
+                var database = builder.Configuration.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
+                options.DatabaseProvider = database.Provider.ToLowerInvariant();
+                options.ConnectionString = database.ConnectionString;
+            }
+        });
         builder.Services.AddScoped<ISamlSignInSession, FederationSamlSignInSession>();
         builder.Services.AddScoped<ISamlUpstreamSignIn, SamlUpstreamSignIn>();
 
