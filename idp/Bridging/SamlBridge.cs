@@ -26,15 +26,19 @@ public sealed class FederationSamlSignInSession : ISamlSignInSession
             .Select(a => (a.Name, Values: identity.ValuesOf(a.Name)))
             .Where(a => a.Values.Count > 0)
             .ToDictionary(a => a.Name, a => a.Values, StringComparer.Ordinal);
-        return new SamlSubject(identity.Subject, identity.AuthenticatedAt, identity.AssuranceLevel, claims);
+        // The session keeps whole seconds; ForceAuthn compares with the request's arrival in milliseconds,
+        // so a sign-in in the same second as the request would never count as fresh. Round up.
+        return new SamlSubject(identity.Subject, identity.AuthenticatedAt.AddSeconds(1), identity.AssuranceLevel, claims);
     }
 
     public async Task<IResult> ChallengeAsync(HttpContext context, SamlChallenge challenge)
     {
         var identity = await FederationSession.GetAsync(context);
         var returnUrl = LoginModel.SafeReturnUrl(challenge.ReturnUrl);
-        // Signed in but too weak: the same MFA step-up as OIDC's (local accounts); otherwise the login page.
-        if (identity is not null && !challenge.ForceAuthn && !AssuranceLevel.Satisfies(identity.AssuranceLevel, challenge.MinimumAssuranceLevel))
+        // Signed in but too weak: the same MFA step-up as OIDC's. Also under ForceAuthn: the second
+        // factor authenticates the person anew (and the library asks again after a fresh password
+        // sign-in that is still too weak, so signing out here would loop).
+        if (identity is not null && !AssuranceLevel.Satisfies(identity.AssuranceLevel, challenge.MinimumAssuranceLevel))
         {
             return Results.Redirect("/mfa" + QueryString.Create("ReturnUrl", returnUrl));
         }

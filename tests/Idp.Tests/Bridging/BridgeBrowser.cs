@@ -34,10 +34,11 @@ public sealed partial class BridgeBrowser(BridgingHosts hosts, string realm, str
     public List<string> MfaPagesSeen { get; } = [];
 
     /// <summary>The OIDC client's code flow: authorize, sign in as needed, redeem; returns the validated ID token.</summary>
-    public async Task<JsonWebToken> OidcSignInAsync()
+    public async Task<JsonWebToken> OidcSignInAsync(string? acrValues = null)
     {
         var (verifier, challenge) = RelyingParty.Pkce();
-        var outcome = await FollowAsync(await Http.GetAsync(Portal.AuthorizeUrl(challenge, "openid profile email")));
+        var extra = acrValues is null ? null : new Dictionary<string, string?> { ["acr_values"] = acrValues };
+        var outcome = await FollowAsync(await Http.GetAsync(Portal.AuthorizeUrl(challenge, "openid profile email", extra: extra)));
         Assert.NotNull(outcome.Redirect);
         var query = RelyingParty.Query(outcome.Redirect);
         Assert.True(query.ContainsKey("code"), "no code: " + outcome.Redirect);
@@ -49,14 +50,14 @@ public sealed partial class BridgeBrowser(BridgingHosts hosts, string realm, str
         return id;
     }
 
-    /// <summary>The downstream SAML SP: its AuthnRequest posted (HTTP-POST) to our idp, the Response validated by the SP's validator.</summary>
-    public async Task<SamlAssertionIdentity> SamlSignInAsync()
+    /// <summary>The downstream SAML SP (<paramref name="spProfile"/> <c>strict</c>: ForceAuthn and loa3 requested): its AuthnRequest posted (HTTP-POST) to our idp, the Response validated by the SP's validator.</summary>
+    public async Task<SamlAssertionIdentity> SamlSignInAsync(string spProfile = "upstream")
     {
         hosts.Sp.Time.SetUtcNow(DateTimeOffset.UtcNow);
         Uri redirect;
         using (var scope = hosts.Sp.Services.CreateScope())
         {
-            (redirect, _) = await scope.ServiceProvider.GetRequiredService<SamlAuthnRequestSender>().CreateAsync("upstream", "/after");
+            (redirect, _) = await scope.ServiceProvider.GetRequiredService<SamlAuthnRequestSender>().CreateAsync(spProfile, "/after");
         }
         var request = Inflate(QueryHelpers.ParseQuery(redirect.Query)["SAMLRequest"].ToString());
         var outcome = await FollowAsync(await Http.PostAsync(new Uri(hosts.Idp.BaseAddress, "saml/sso"), new FormUrlEncodedContent(new Dictionary<string, string>

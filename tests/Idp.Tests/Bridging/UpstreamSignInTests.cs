@@ -36,6 +36,26 @@ public sealed class UpstreamSignInTests(BridgingHosts hosts)
         }
     }
 
+    [Fact]
+    public async Task A_SAML_ForceAuthn_request_asks_again_despite_a_loa3_session_then_steps_up_to_the_requested_loa3()
+    {
+        using var browser = new BridgeBrowser(hosts, BridgeBrowser.Local, "rolf.rektor", DemoUsers.RolfTotpSecret);
+        var before = await browser.OidcSignInAsync(acrValues: "loa3");
+        Assert.Single(browser.LoginPagesSeen);
+        Assert.Single(browser.MfaPagesSeen);
+
+        var assertion = await browser.SamlSignInAsync("strict");
+
+        // Password again (ForceAuthn), then the second factor again (RequestedAuthnContext loa3).
+        Assert.Equal(2, browser.LoginPagesSeen.Count);
+        Assert.Equal(2, browser.MfaPagesSeen.Count);
+        Assert.Equal(SamlNames.Loa3, assertion.AuthnContextClassRef);
+        var after = await browser.OidcSignInAsync();
+        Assert.Equal(before.Subject, after.Subject);
+        Assert.Equal("loa3", after.GetClaim("acr").Value);
+        Assert.Equal(2, browser.LoginPagesSeen.Count);
+    }
+
     [Theory]
     [InlineData("sv", "Eller logga in via din organisation")]
     [InlineData("en", "Or sign in through your organisation")]
@@ -87,7 +107,7 @@ public sealed class UpstreamSignInTests(BridgingHosts hosts)
         using var logins = new LoginCounter();
         using var browser = new BridgeBrowser(hosts, BridgingHosts.MisconfiguredSamlUpstream);
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(browser.OidcSignInAsync);
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => browser.OidcSignInAsync());
 
         Assert.StartsWith("Unexpected 403 at " + new Uri(hosts.Idp.BaseAddress, SamlEndpoints.SpAcsPath.TrimStart('/')), error.Message, StringComparison.Ordinal);
         Assert.Contains(("saml", BridgingHosts.MisconfiguredSamlUpstream, "subject_missing"), logins.Seen);
