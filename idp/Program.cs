@@ -1,5 +1,6 @@
 using Federation.Hosting;
 using Federation.Idp;
+using Federation.Idp.Bridging;
 using Federation.Idp.Infrastructure;
 using Federation.Idp.Oidc;
 
@@ -12,6 +13,7 @@ builder.AddLocalAccounts();
 builder.AddOidcServer();
 builder.AddRegisterFeed();
 builder.AddSignInUi();
+builder.AddBridging();
 
 var app = builder.Build();
 await app.PrepareIdpAsync();
@@ -20,6 +22,7 @@ app.UseSignInUi();
 app.MapDefaultEndpoints();
 app.MapProtocolEndpoints();
 app.MapSignInUi();
+app.MapBridging();
 app.Run();
 
 /// <summary>Entry point, public for WebApplicationFactory.</summary>

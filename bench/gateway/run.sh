@@ -3,7 +3,8 @@
 # proxy, bare YARP with one static route, and the Federation gateway with a bearer-token user,
 # the access-policy check and signed identity headers. Prints req/s, p50, p99 and ratios.
 #   bench/gateway/run.sh            (DURATION=10s CONNECTIONS=32 THREADS=1 to change;
-#                                    PROFILE=/tmp/gw.nettrace to sample the gateway's CPU with dotnet-trace)
+#                                    PROFILE=/tmp/gw.nettrace to sample the gateway's CPU with dotnet-trace;
+#                                    DIAG=1 adds rows for the gateway without proxying)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -65,7 +66,10 @@ cat >"$work/feed.json" <<JSON
 {"feed":{"version":1,"generatedAt":"2026-01-01T00:00:00Z","systems":[{"id":"bench","name":"Bench","lifecycle":"AnvandningOchSupport",
  "access":{"roles":["larare","rektor"],"groups":[],"schoolUnits":["41526371"],"assuranceLevel":"loa2"},
  "release":["given_name","roles","school_units","acr"],
- "backend":{"publicPath":"/bench","upstreams":["$backend"],"healthPath":"/health","identityForwarding":"headers"}}]}}
+ "backend":{"publicPath":"/bench","upstreams":["$backend"],"healthPath":"/health","identityForwarding":"headers"}},
+ {"id":"rektor","name":"Rektor only","lifecycle":"AnvandningOchSupport",
+ "access":{"roles":["rektor"],"groups":[],"schoolUnits":[],"assuranceLevel":"loa2"},"release":[],
+ "backend":{"publicPath":"/rektor","upstreams":["$backend"],"healthPath":"/health","identityForwarding":"headers"}}]}}
 JSON
 ASPNETCORE_ENVIRONMENT=Production \
 Logging__LogLevel__Default=Error \
@@ -80,6 +84,7 @@ token=$(cat "$work/token")
 wait_for "http://127.0.0.1:$yarp_port/bench/"
 wait_for "http://127.0.0.1:$nginx_port/bench/"
 wait_for -H "Authorization: Bearer $token" "http://127.0.0.1:$gateway_port/bench/"
+
 
 run() { # name url [header]
   local name=$1 url=$2; shift 2
@@ -97,11 +102,22 @@ echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION on $(nproc) cores" >&2
 run backend-direct "$backend/"
 run nginx "http://127.0.0.1:$nginx_port/bench/"
 run bare-yarp "http://127.0.0.1:$yarp_port/bench/"
+if [[ -n ${DIAG:-} ]]; then
+  # Gateway -> backend connections in the middle of its run: a few dozen means pooled keep-alive.
+  (sleep 8; ss -tnp state established "( dport = :$backend_port )" | grep -c "pid=$gateway_pid," >"$work/upstream-connections") &
+  (sleep 8; ps -o nlwp= -p "$gateway_pid" >"$work/gateway-threads") &
+fi
 if [[ -n ${PROFILE:-} ]]; then
   # PROFILE=out.nettrace: CPU samples of the gateway during its measured run (dotnet-trace).
   (sleep 4; dotnet-trace collect -p "$gateway_pid" --profile dotnet-sampled-thread-time --format Speedscope --duration 00:00:00:06 -o "$PROFILE" >/dev/null 2>&1) &
 fi
 run federation-gateway "http://127.0.0.1:$gateway_port/bench/" -H "Authorization: Bearer $token"
+if [[ -n ${DIAG:-} ]]; then
+  # Where the gateway's time goes: its pipeline without proxying, and the gate without a backend call.
+  run gw-health-live "http://127.0.0.1:$gateway_port/health/live"
+  run gw-401-no-token "http://127.0.0.1:$gateway_port/bench/" -H "Accept: application/json"
+  run gw-403-policy "http://127.0.0.1:$gateway_port/rektor/" -H "Authorization: Bearer $token"
+fi
 
 awk '
   { name[NR]=$1; rps[NR]=$2; p50[NR]=$3; p99[NR]=$4; err[NR]=""; for (i=5;i<=NF;i++) err[NR]=err[NR] " " $i
@@ -110,3 +126,6 @@ awk '
     printf "%-20s %12s %10s %10s %10s %10s\n", "target", "req/s", "p50", "p99", "x nginx", "x yarp"
     for (i=1;i<=NR;i++) printf "%-20s %12.0f %10s %10s %10.2f %10.2f%s\n", name[i], rps[i], p50[i], p99[i], rps[i]/nginx, rps[i]/yarp, err[i]
   }' "$work/results"
+if [[ -f "$work/upstream-connections" ]]; then
+  echo "gateway -> backend connections during its run: $(cat "$work/upstream-connections"); gateway threads: $(cat "$work/gateway-threads")"
+fi

@@ -28,8 +28,12 @@ public static class FederationHeaders
     public static bool IsFederationHeader(string name) =>
         name.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase);
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> HeaderNames = new(StringComparer.Ordinal);
+
     /// <summary><c>given_name</c> → <c>X-Federation-Given-Name</c>.</summary>
-    public static string ForAttribute(string attribute)
+    public static string ForAttribute(string attribute) => HeaderNames.GetOrAdd(attribute, BuildHeaderName);
+
+    private static string BuildHeaderName(string attribute)
     {
         var builder = new StringBuilder(Prefix, Prefix.Length + attribute.Length);
         var upper = true;
@@ -79,11 +83,16 @@ public static class FederationHeaders
     /// </summary>
     public static string Canonicalize(IEnumerable<KeyValuePair<string, string>> headers)
     {
-        var lines = headers
-            .Where(h => IsFederationHeader(h.Key) && !string.Equals(h.Key, Signature, StringComparison.OrdinalIgnoreCase))
-            .Select(h => (Name: h.Key.ToLowerInvariant(), h.Value))
-            .OrderBy(h => h.Name, StringComparer.Ordinal);
-        var builder = new StringBuilder("federation-headers-v1\n");
+        var lines = new List<(string Name, string Value)>();
+        foreach (var (name, value) in headers)
+        {
+            if (IsFederationHeader(name) && !string.Equals(name, Signature, StringComparison.OrdinalIgnoreCase))
+            {
+                lines.Add((name.ToLowerInvariant(), value));
+            }
+        }
+        lines.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        var builder = new StringBuilder("federation-headers-v1\n", 256);
         foreach (var (name, value) in lines)
         {
             builder.Append(name).Append(':').Append(value).Append('\n');

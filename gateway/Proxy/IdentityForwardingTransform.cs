@@ -84,16 +84,21 @@ public sealed class IdentityForwardingTransform(IdentitySigning signing, TimePro
         };
         foreach (var attribute in system.Release)
         {
-            if (AttributeCatalog.Find(attribute) is null || result.Exists(h => h.Key == FederationHeaders.ForAttribute(attribute)))
+            if (AttributeCatalog.Find(attribute) is null)
             {
                 continue;
+            }
+            var header = FederationHeaders.ForAttribute(attribute);
+            if (result.Exists(h => ReferenceEquals(h.Key, header)))
+            {
+                continue; // listed twice in the register
             }
             var values = ListAttributes.Contains(attribute)
                 ? UserAttributes.Values(user, attribute == "roles" ? ["roles", "role"] : [attribute]).Order(StringComparer.Ordinal).ToList()
                 : user.FindAll(attribute).Select(c => c.Value).ToList();
             if (values.Count > 0)
             {
-                result.Add(new(FederationHeaders.ForAttribute(attribute), FederationHeaders.EncodeValues(values)));
+                result.Add(new(header, FederationHeaders.EncodeValues(values)));
             }
         }
         return result;

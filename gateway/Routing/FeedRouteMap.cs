@@ -86,8 +86,8 @@ public static class FeedRouteMap
                 Metadata = new Dictionary<string, string>
                 {
                     [SystemMetadataKey] = system.Id,
-                    // One failed probe is enough on a single-upstream system: better a clear 503 than a hang.
-                    [ConsecutiveFailuresHealthPolicyOptions.ThresholdMetadataName] = "1",
+                    // Two failed probes in a row: one slow probe under load must not take a system down.
+                    [ConsecutiveFailuresHealthPolicyOptions.ThresholdMetadataName] = "2",
                 },
             });
         }

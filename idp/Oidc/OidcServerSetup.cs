@@ -2,6 +2,7 @@ using Federation.Idp.Clients;
 using Federation.Idp.Infrastructure;
 using Federation.Idp.Keys;
 using Microsoft.Extensions.Options;
+using OpenIddict.EntityFrameworkCore.Models;
 using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using static OpenIddict.Server.OpenIddictServerEvents;
@@ -27,6 +28,7 @@ public static class OidcServerSetup
             {
                 core.UseEntityFrameworkCore().UseDbContext<IdpDbContext>();
                 core.ReplaceApplicationManager(typeof(FederationApplicationManager<>));
+                core.ReplaceApplicationStore<OpenIddictEntityFrameworkCoreApplication, SnapshotApplicationStore>(ServiceLifetime.Scoped);
             })
             .AddServer(server =>
             {
@@ -78,6 +80,7 @@ public static class OidcServerSetup
             });
 
         builder.Services.AddSingleton<VerifiedClientSecrets>();
+        builder.Services.AddSingleton<ApplicationSnapshots>();
         // Keys are added whenever OpenIddict's options are (re)built, so rotation needs no restart.
         builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>>(sp =>
             new ConfigureOptions<OpenIddictServerOptions>(o => sp.GetRequiredService<KeyRing>().Configure(o)));

@@ -18,6 +18,7 @@ public static class UiText
         ["login.missing"] = ("Fyll i både användarnamn och lösenord.", "Enter both user name and password."),
         ["login.failed"] = ("Fel användarnamn eller lösenord.", "Wrong user name or password."),
         ["login.locked"] = ("Kontot är tillfälligt låst efter för många misslyckade försök. Försök igen om en stund.", "The account is locked for a while after too many failed attempts. Try again later."),
+        ["login.upstreams"] = ("Eller logga in via din organisation", "Or sign in through your organisation"),
         ["login.notAllowed"] = ("Kontot får inte logga in.", "The account may not sign in."),
         ["mfa.title"] = ("Bekräfta med engångskod", "Confirm with a one-time code"),
         ["mfa.intro"] = ("Tjänsten kräver tvåfaktorsinloggning (tillitsnivå 3). Ange koden från din autentiseringsapp.", "The service requires two-factor sign-in (assurance level 3). Enter the code from your authenticator app."),

@@ -33,6 +33,10 @@ public sealed class SamlOptions : IValidatableObject
     [Range(4096, 4 * 1024 * 1024)]
     public int MaxMessageSize { get; set; } = 256 * 1024;
 
+    /// <summary>RSA size of the signing and encryption keys generated on first start.</summary>
+    [Range(2048, 8192)]
+    public int GeneratedKeySize { get; set; } = 3072;
+
     /// <summary>Refuse unsigned AuthnRequests from every SP.</summary>
     public bool RequireSignedAuthnRequests { get; set; }
 

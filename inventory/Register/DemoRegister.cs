@@ -65,13 +65,15 @@ public sealed class DemoRegister(InventoryDbContext db, TimeProvider time, ILogg
                 purposes: ["Säker gemensam inloggning (single sign-on) till skolans system", "Spårbarhet: logg över inloggningar och över ändringar i systemregistret"],
                 legalBasis: ["e"],
                 subjects: ["elever", "vardnadshavare", "personal", "medborgare"],
-                categories: [Identifier, Name, Contact, Role, SchoolUnit, Affiliation, Group, Assurance],
+                // The gateway forwards to its backends what their own release lists allow, so it must
+                // receive the union of those lists (ProCapita needs personnummer).
+                categories: [Identifier, Name, Contact, PersonalIdentityNumber, Role, SchoolUnit, Affiliation, Group, Assurance],
                 recipients: ["Anslutna system, var och ett enligt sin utlämningslista i registret"],
                 retention: "Inloggningshändelser gallras 90 dagar efter inloggningen. Revisionsloggen över registret bevaras enligt dokumenthanteringsplanen.",
                 retentionDays: 90,
                 security: ["TLS i all trafik", "Signerade token och SAML-intyg", "Hashkedjad revisionslogg", "Rollstyrd behörighet, MFA för registeradministratörer"],
                 dpia: true),
-            Policy([], AssuranceLevels.Loa2, ["name", "email", "roles", "school_units", "eppn", "affiliation", "acr"])),
+            Policy([], AssuranceLevels.Loa2, ["name", "given_name", "family_name", "email", "personnummer", "roles", "school_units", "groups", "eppn", "affiliation", "acr"])),
 
         // The register itself: its administrators sign in on the API reference page (/scalar) with
         // authorization code + PKCE as a public client, and write with the resulting token.

@@ -18,7 +18,7 @@ public sealed record SamlSubject(
 
 /// <summary>What the SAML IdP needs before it can answer.</summary>
 /// <param name="ReturnUrl">Local URL to come back to after signing in.</param>
-/// <param name="ForceAuthn">The user must authenticate again, even with a session.</param>
+/// <param name="ForceAuthn">The user must authenticate again now, even with a session (the SP asked ForceAuthn and it has not happened since).</param>
 /// <param name="MinimumAssuranceLevel"><c>loa2</c> or <c>loa3</c>.</param>
 /// <param name="ServiceProvider">Display name of the SP, for the login page.</param>
 public sealed record SamlChallenge(string ReturnUrl, bool ForceAuthn, string MinimumAssuranceLevel, string ServiceProvider);

@@ -74,8 +74,10 @@ public sealed class SamlIdentityProvider(
         var neededLevel = neededRank >= 3 ? "loa3" : "loa2";
 
         var subject = await session.GetCurrentAsync(http);
-        var receivedAt = DateTimeOffset.FromUnixTimeMilliseconds(request.ReceivedAtUnixMs);
-        var fresh = subject is not null && (!request.ForceAuthn || subject.AuthenticatedAt >= receivedAt);
+        // ForceAuthn: only a sign-in after we sent the user to authenticate again counts. Sessions keep
+        // their authentication time in whole seconds (OIDC auth_time), so compare at that precision.
+        var fresh = subject is not null && (!request.ForceAuthn
+            || (request.ReauthenticationRequestedAtUnixMs is { } asked && subject.AuthenticatedAt >= DateTimeOffset.FromUnixTimeSeconds(asked / 1000)));
         if (subject is null || !fresh || LevelRank(subject.AssuranceLevel) < neededRank)
         {
             if (request.IsPassive)
@@ -83,7 +85,12 @@ public sealed class SamlIdentityProvider(
                 return await AnswerWithStatusAsync(http, request, sp, SamlNames.StatusNoPassive, "no_passive");
             }
             var returnUrl = $"{SamlEndpoints.ContinuePath}/{request.Handle}";
-            return await session.ChallengeAsync(http, new SamlChallenge(returnUrl, request.ForceAuthn, neededLevel, sp.Name));
+            if (request.ForceAuthn && !fresh)
+            {
+                await pending.MarkReauthenticationRequestedAsync(request.Handle, time.GetUtcNow().ToUnixTimeMilliseconds(), http.RequestAborted);
+            }
+            // ForceAuthn in the challenge means "authenticate again now": not once it has happened (then only a step-up may remain).
+            return await session.ChallengeAsync(http, new SamlChallenge(returnUrl, request.ForceAuthn && !fresh, neededLevel, sp.Name));
         }
 
         if (!AccessPolicyAllows(sp.Access, subject))

@@ -107,6 +107,8 @@ public sealed class SamlPendingRequest
     public string Comparison { get; set; } = "exact";
     public long ReceivedAtUnixMs { get; set; }
     public long ExpiresAtUnixMs { get; set; }
+    /// <summary>When the user was sent to authenticate again for ForceAuthn; only a sign-in after it counts.</summary>
+    public long? ReauthenticationRequestedAtUnixMs { get; set; }
 }
 
 /// <summary>A key or secret, protected with ASP.NET Core data protection.</summary>

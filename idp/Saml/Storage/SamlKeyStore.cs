@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Federation.Idp.Saml.Storage;
 
@@ -10,12 +11,11 @@ namespace Federation.Idp.Saml.Storage;
 /// assertions to it) and the secret behind pairwise NameIDs. Generated on first use, stored in the
 /// database protected by data protection, so every replica uses the same keys.
 /// </summary>
-public sealed class SamlKeyStore(IServiceScopeFactory scopes, IDataProtectionProvider dataProtection, TimeProvider time)
+public sealed class SamlKeyStore(IServiceScopeFactory scopes, IDataProtectionProvider dataProtection, TimeProvider time, IOptions<SamlOptions> options)
 {
     private const string SigningName = "signing";
     private const string EncryptionName = "encryption";
     private const string PairwiseName = "pairwise-secret";
-    private const int RsaBits = 3072;
 
     private readonly IDataProtector protector = dataProtection.CreateProtector("Federation.Idp.Saml.KeyMaterial");
     private readonly SemaphoreSlim gate = new(1, 1);
@@ -40,7 +40,7 @@ public sealed class SamlKeyStore(IServiceScopeFactory scopes, IDataProtectionPro
 
     private byte[] CreateCertificate(string name, X509KeyUsageFlags usage)
     {
-        using var rsa = RSA.Create(RsaBits);
+        using var rsa = RSA.Create(options.Value.GeneratedKeySize);
         var request = new CertificateRequest($"CN=Federation idp SAML {name}", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         request.CertificateExtensions.Add(new X509KeyUsageExtension(usage, critical: true));
         var now = time.GetUtcNow();

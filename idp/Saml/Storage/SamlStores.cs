@@ -29,6 +29,9 @@ public interface ISamlPendingRequestStore
     Task<SamlPendingRequest?> FindAsync(string handle, CancellationToken cancellationToken);
 
     Task<bool> TryRemoveAsync(string handle, CancellationToken cancellationToken);
+
+    /// <summary>Notes that the user was sent to authenticate again (ForceAuthn).</summary>
+    Task MarkReauthenticationRequestedAsync(string handle, long atUnixMs, CancellationToken cancellationToken);
 }
 
 /// <summary>The database-backed stores; the primary key makes a second insert fail on any replica.</summary>
@@ -92,4 +95,8 @@ public sealed class EfSamlStores(SamlDbContext db, TimeProvider time) : ISamlRep
 
     public async Task<bool> TryRemoveAsync(string handle, CancellationToken cancellationToken) =>
         await db.PendingRequests.Where(r => r.Handle == handle).ExecuteDeleteAsync(cancellationToken) == 1;
+
+    public async Task MarkReauthenticationRequestedAsync(string handle, long atUnixMs, CancellationToken cancellationToken) =>
+        await db.PendingRequests.Where(r => r.Handle == handle)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.ReauthenticationRequestedAtUnixMs, atUnixMs), cancellationToken);
 }

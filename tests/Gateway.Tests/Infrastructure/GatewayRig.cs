@@ -63,7 +63,9 @@ public class GatewayRig : IAsyncLifetime
         Register = await TestRegister.StartAsync(DemoFeed.Create(BackendA.Address, BackendB.Address));
         await BeforeGatewayAsync();
         StartGateway(Register.FeedUrl);
-        await Loopback.EventuallyAsync(() => Task.FromResult(Directory.Current.Feed is not null), "first feed");
+        // The proxy's route table follows the directory a moment later.
+        var routes = GatewayServices.GetRequiredService<Yarp.ReverseProxy.IProxyStateLookup>();
+        await Loopback.EventuallyAsync(() => Task.FromResult(routes.TryGetRoute("system-echo", out _)), "first feed routed");
         await AfterGatewayAsync();
     }
 
@@ -87,7 +89,7 @@ public class GatewayRig : IAsyncLifetime
             ["Identity:ClientId"] = "federation-gateway",
             ["Identity:ClientSecret"] = "test-client-secret",
             ["Gateway:HealthCheckInterval"] = "00:00:01",
-            ["Gateway:HealthCheckTimeout"] = "00:00:01",
+            ["Gateway:HealthCheckTimeout"] = "00:00:05",
             ["Gateway:ReactivationPeriod"] = "00:00:01",
             ["Gateway:RateLimits:PermitsPerUser"] = "100000",
             ["Gateway:RateLimits:PermitsPerAddress"] = "100000",

@@ -18,8 +18,8 @@ internal static class Loopback
     public static Uri AddressOf(WebApplication app) =>
         new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
-    /// <summary>Waits until <paramref name="condition"/> holds; fails with <paramref name="what"/> after a generous bound.</summary>
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, int seconds = 20)
+    /// <summary>Waits until <paramref name="condition"/> holds; fails with <paramref name="what"/> after a bound generous enough for a loaded CI machine.</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, int seconds = 60)
     {
         var until = DateTime.UtcNow.AddSeconds(seconds);
         while (!await condition())

@@ -59,9 +59,16 @@ public class IdpHost : IAsyncLifetime
             ["Idp:SigninEventsUrl"] = Feed.SigninEventsUrl.AbsoluteUri,
             ["Feed:FeedUrl"] = Feed.FeedUrl.AbsoluteUri,
             ["Feed:WaitSeconds"] = "20",
+            // Each host its own feed cache: a shared file hands one host another's feed of the same version.
+            ["Feed:CachePath"] = Path.Combine(DataDirectory, "feed.json"),
             ["Feed:RetryDelay"] = "00:00:00.200",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Urls"] = BaseAddress.AbsoluteUri,
+            // SAML: this host's own database file and URLs.
+            ["Saml:ConnectionString"] = $"Data Source={Path.Combine(DataDirectory, "saml.db")}",
+            ["Saml:PublicOrigin"] = BaseAddress.AbsoluteUri,
+            ["Saml:IdpEntityId"] = new Uri(BaseAddress, "saml").AbsoluteUri,
+            ["Saml:SpEntityId"] = new Uri(BaseAddress, "saml/sp").AbsoluteUri,
         };
         foreach (var (key, value) in DatabaseSettings().Concat(ExtraSettings()))
         {

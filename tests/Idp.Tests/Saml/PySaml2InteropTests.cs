@@ -107,8 +107,12 @@ public sealed class PySaml2InteropTests(SamlDatabaseFixture database) : IClassFi
     {
         var (key, cert) = WritePem(TestKeys.Upstream, "idp");
         string[] idp = ["--entity-id", PyIdpEntityId, "--sso", PyIdpSso, "--key", key, "--cert", cert];
-        var metadata = Path.Combine(database.Directory, $"pysaml2-idp-{Guid.NewGuid():n}.xml");
-        await File.WriteAllTextAsync(metadata, (await RunPeerAsync(["idp-metadata", .. idp])).GetProperty("metadata").GetString());
+        var metadata = Path.Combine(database.Directory, "pysaml2-idp.xml");
+        if (!File.Exists(metadata))
+        {
+            // The same key and settings every time: one run of pysaml2 per class is enough.
+            await File.WriteAllTextAsync(metadata, (await RunPeerAsync(["idp-metadata", .. idp])).GetProperty("metadata").GetString());
+        }
 
         var host = await SamlTestHost.StartAsync(database.Directory, database.ConnectionString, settings: new()
         {

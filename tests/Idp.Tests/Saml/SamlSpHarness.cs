@@ -58,16 +58,17 @@ public sealed class SamlSpHarness : IAsyncDisposable
 
     public static async Task<SamlSpHarness> CreateAsync(
         string directory, string connectionString, string provider = "sqlite", Action<IServiceCollection>? configure = null,
-        string upstreamEntityId = UpstreamEntityId, System.Security.Cryptography.X509Certificates.X509Certificate2? upstreamCertificate = null)
+        string upstreamEntityId = UpstreamEntityId, System.Security.Cryptography.X509Certificates.X509Certificate2? upstreamCertificate = null, Uri? upstreamSso = null)
     {
         var metadata = Path.Combine(directory, $"upstream-{Guid.NewGuid():n}.xml");
-        await File.WriteAllTextAsync(metadata, SamlMetadataWriter.Idp(upstreamEntityId, new Uri("https://upstream.test/sso"), upstreamCertificate ?? TestKeys.Upstream));
+        await File.WriteAllTextAsync(metadata, SamlMetadataWriter.Idp(upstreamEntityId, upstreamSso ?? new Uri("https://upstream.test/sso"), upstreamCertificate ?? TestKeys.Upstream));
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Saml:IdpEntityId"] = IdpEntityId,
             ["Saml:SpEntityId"] = SpEntityId,
             ["Saml:PublicOrigin"] = Origin.AbsoluteUri,
             ["Saml:ClockSkew"] = "00:03:00",
+            ["Saml:GeneratedKeySize"] = "2048",
             ["Saml:MaxMessageAge"] = "00:10:00",
             ["Saml:DatabaseProvider"] = provider,
             ["Saml:ConnectionString"] = connectionString,

@@ -138,6 +138,7 @@ public sealed class SamlTestHost : IAsyncDisposable
             ["Saml:SpEntityId"] = new Uri(origin, "/saml/sp").AbsoluteUri,
             ["Saml:PublicOrigin"] = origin.AbsoluteUri,
             ["Saml:ConnectionString"] = connectionString,
+            ["Saml:GeneratedKeySize"] = "2048",
             ["Saml:Upstreams:0:Name"] = "upstream",
             ["Saml:Upstreams:0:MetadataPath"] = upstreamMetadata,
         };

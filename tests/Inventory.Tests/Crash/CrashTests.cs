@@ -138,8 +138,10 @@ public sealed class InventoryProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        using var probe = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(2) };
-        for (var i = 0; i < 300; i++)
+        // Generous: on a loaded 2-core machine a cold start (JIT, migrations) can take a minute.
+        using var probe = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while (DateTime.UtcNow < deadline)
         {
             if (process.HasExited)
             {

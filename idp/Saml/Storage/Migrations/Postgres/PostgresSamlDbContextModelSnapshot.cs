@@ -68,6 +68,9 @@ namespace Federation.Idp.Saml.Storage.Migrations.Postgres
                         .HasMaxLength(300)
                         .HasColumnType("character varying(300)");
 
+                    b.Property<long?>("ReauthenticationRequestedAtUnixMs")
+                        .HasColumnType("bigint");
+
                     b.Property<long>("ReceivedAtUnixMs")
                         .HasColumnType("bigint");
 

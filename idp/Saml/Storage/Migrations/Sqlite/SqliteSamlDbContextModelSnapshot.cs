@@ -63,6 +63,9 @@ namespace Federation.Idp.Saml.Storage.Migrations.Sqlite
                         .HasMaxLength(300)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("ReauthenticationRequestedAtUnixMs")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("ReceivedAtUnixMs")
                         .HasColumnType("INTEGER");
 

@@ -1,0 +1,49 @@
+using Federation.Idp.Infrastructure;
+using Federation.Idp.Saml;
+using Federation.Idp.Saml.Idp;
+using Microsoft.AspNetCore.Authentication;
+
+namespace Federation.Idp.Bridging;
+
+/// <summary>SAML (both roles) and upstream OpenID Providers, all on the idp's one sign-in session.</summary>
+public static class BridgingSetup
+{
+    public static IHostApplicationBuilder AddBridging(this IHostApplicationBuilder builder)
+    {
+        var saml = builder.Configuration.GetSection("Saml");
+        builder.Services.AddFederationSaml(saml);
+        // Unless SAML is given a database of its own, its tables live in the idp's database.
+        builder.Services.PostConfigure<SamlOptions>(options =>
+        {
+            if (string.IsNullOrEmpty(saml["ConnectionString"]))
+            {
+                var database = builder.Configuration.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
+                options.DatabaseProvider = database.Provider.ToLowerInvariant();
+                options.ConnectionString = database.ConnectionString;
+            }
+        });
+        builder.Services.AddScoped<ISamlSignInSession, FederationSamlSignInSession>();
+        builder.Services.AddScoped<ISamlUpstreamSignIn, SamlUpstreamSignIn>();
+
+        var section = builder.Configuration.GetSection("Upstreams");
+        var samlNames = builder.Configuration.GetSection("Saml:Upstreams").GetChildren().Select(c => c["Name"]).ToHashSet(StringComparer.Ordinal);
+        builder.Services.AddOptions<UpstreamOptions>().Bind(section).ValidateDataAnnotations()
+            // The upstream's name keys the account link: a SAML and an OIDC upstream may not share one.
+            .Validate(o => !o.Oidc.Any(u => samlNames.Contains(u.Name)), "Upstreams:Oidc names must differ from Saml:Upstreams names.")
+            .ValidateOnStart();
+        builder.Services.AddScoped<UpstreamAccounts>();
+        builder.Services.AddSingleton<HomeRealms>();
+        // The handlers are registered from the configuration as read now; a bad entry stops the start (validation above).
+        var upstreams = section.Get<UpstreamOptions>() ?? new UpstreamOptions();
+        new AuthenticationBuilder(builder.Services).AddOidcUpstreams(
+            upstreams.Oidc.Where(u => u.Issuer is { IsAbsoluteUri: true } && !string.IsNullOrEmpty(u.Name)).ToList());
+        return builder;
+    }
+
+    public static WebApplication MapBridging(this WebApplication app)
+    {
+        app.MapSamlEndpoints();
+        app.MapOidcUpstreams();
+        return app;
+    }
+}

@@ -1,0 +1,28 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Federation.Idp.Saml.Storage.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class PendingReauthentication : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<long>(
+                name: "ReauthenticationRequestedAtUnixMs",
+                table: "saml_pending_request",
+                type: "INTEGER",
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "ReauthenticationRequestedAtUnixMs",
+                table: "saml_pending_request");
+        }
+    }
+}
