@@ -1,30 +1,32 @@
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
+using Federation.Idp.Telemetry;
 
 namespace Federation.Idp.Saml;
 
-/// <summary>SAML's share of <c>federation.logins</c> (meter <c>Federation.Idp.Saml</c>).</summary>
-public sealed class SamlTelemetry : IDisposable
+/// <summary>
+/// SAML's share of the idp's <c>federation.logins</c> counter (meter <c>Federation.Idp</c>, one
+/// instrument for every protocol) and its own spans (<c>Federation.Idp.Saml</c>).
+/// </summary>
+public sealed class SamlTelemetry
 {
-    public const string MeterName = "Federation.Idp.Saml";
+    public const string SourceName = "Federation.Idp.Saml";
 
     /// <summary>Spans for validating responses and issuing them (picked up by the <c>Federation.*</c> wildcard).</summary>
-    public static readonly ActivitySource ActivitySource = new(MeterName);
+    public static readonly ActivitySource ActivitySource = new(SourceName);
 
-    private readonly Meter meter = new(MeterName);
-    private readonly Counter<long> logins;
-
-    public SamlTelemetry() =>
-        logins = meter.CreateCounter<long>("federation.logins", description: "Sign-ins by protocol, direction, party and outcome.");
-
-    /// <param name="direction"><c>upstream</c> (we are the SP) or <c>downstream</c> (we are the IdP).</param>
-    public void Login(string direction, string party, string outcome, string? reason) =>
-        logins.Add(1,
-            new KeyValuePair<string, object?>("protocol", "saml"),
-            new KeyValuePair<string, object?>("direction", direction),
-            new KeyValuePair<string, object?>("party", party),
-            new KeyValuePair<string, object?>("outcome", outcome),
-            new KeyValuePair<string, object?>("reason", reason ?? "none"));
-
-    public void Dispose() => meter.Dispose();
+    /// <param name="direction"><c>upstream</c> (we are the SP: <paramref name="party"/> is the upstream IdP) or
+    /// <c>downstream</c> (we are the IdP: <paramref name="party"/> is the SP's entity ID).</param>
+    /// <param name="outcome"><c>success</c> or <c>refused</c>; a refusal is counted under its reason code.</param>
+    public void Login(string direction, string party, string outcome, string? reason)
+    {
+        var counted = outcome == "success" ? "success" : reason ?? outcome;
+        if (direction == "upstream")
+        {
+            IdpTelemetry.CountLogin("saml", party, null, counted);
+        }
+        else
+        {
+            IdpTelemetry.CountLogin("saml", "session", party, counted);
+        }
+    }
 }
