@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 mkdir -p data/logs
-dotnet build Federation.sln -c Release -nologo -v q
+dotnet build Federation.Services.slnf -c Release -nologo -v q
 
 pids=()
 stop() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }

@@ -24,7 +24,8 @@ results="$root/artifacts/test-results"
 rm -rf "$results"; mkdir -p "$results"
 dotnet build Federation.sln -c Release -nologo -v q
 status=0
-dotnet test Federation.sln -c Release --no-build -nologo \
+# One test project at a time: parallel projects on 2 cores starve each other's timeouts.
+dotnet test Federation.sln -c Release --no-build -nologo -m:1 \
   --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" || status=$?
 
 # One closing line that any reader understands.

@@ -5,6 +5,8 @@ using Federation.Inventory.Feed;
 using Federation.Inventory.Http;
 using Federation.Inventory.Infrastructure;
 using Federation.Inventory.Register;
+using Federation.Inventory.Retention;
+using Microsoft.OpenApi;
 using Scalar.AspNetCore;
 
 namespace Federation.Inventory;
@@ -24,6 +26,13 @@ public static class InventoryApplication
         services.AddScoped<FeedBuilder>();
         services.AddScoped<DemoRegister>();
 
+        services.AddOptions<RetentionOptions>().Bind(builder.Configuration.GetSection("Retention"))
+            .Validate(o => o.Interval >= TimeSpan.FromSeconds(1), "Retention:Interval must be at least one second.")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.FederationSystemId), "Retention:FederationSystemId is required.")
+            .ValidateOnStart();
+        services.AddScoped<SignInEventRetention>();
+        services.AddHostedService<SignInEventRetentionJob>();
+
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
@@ -32,7 +41,22 @@ public static class InventoryApplication
         // Unreadable bodies and parameters become exceptions that BadRequestProblems explains.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddExceptionHandler<BadRequestProblems>();
-        services.AddOpenApi();
+        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Federation system register (inventory)";
+            document.Info.Description = "Systems, GDPR records of processing (Art. 30), access policies, audit log, reports and the federation feed. "
+                + "Writes need a bearer token with role register-admin; the feed needs scope federation.feed.";
+            document.Components ??= new OpenApiComponents();
+            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+            document.Components.SecuritySchemes["Bearer"] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                BearerFormat = "JWT",
+                Description = "An RFC 9068 access token (typ at+jwt) from the idp with audience federation-inventory.",
+            };
+            return Task.CompletedTask;
+        }));
         return builder;
     }
 
@@ -41,11 +65,13 @@ public static class InventoryApplication
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenApi();
-        app.MapScalarApiReference();
+        app.MapScalarApiReference(o => o.WithTitle("Federation system register"));
         app.MapSystemsApi();
         app.MapFeedApi();
         app.MapAuditApi();
         app.MapReportsApi();
+        app.MapImportApi();
+        app.MapSignInEventsApi();
         return app;
     }
 }

@@ -1,6 +1,5 @@
 using Federation.Hosting;
 using Federation.Inventory;
-using Federation.Inventory.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("federation-inventory");
@@ -10,7 +9,6 @@ var app = builder.Build();
 app.UseProblemDetailsForErrors();
 app.MapDefaultEndpoints();
 app.MapInventory();
-await app.InitializeRegisterAsync();
 await app.RunAsync();
 
 /// <summary>Entry point, public for WebApplicationFactory.</summary>

@@ -18,6 +18,7 @@ public sealed class ClientSync(
     IFederationFeedSource feed,
     IServiceScopeFactory scopes,
     IOptions<IdpOptions> options,
+    ApplicationSnapshots snapshots,
     ILogger<ClientSync> logger) : BackgroundService
 {
     private const string ManagedProperty = "federation_managed";
@@ -107,6 +108,7 @@ public sealed class ClientSync(
             logger.LogInformation("Client {ClientId} of system {SystemId} created from the register", clientId, system.Id);
         }
 
+        snapshots.Clear();
         SyncedVersion = current.Version;
         var done = Interlocked.Exchange(ref _synced, new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously));
         done.TrySetResult(current.Version);

@@ -1,6 +1,8 @@
+using Federation.Idp.Clients;
 using Federation.Idp.Infrastructure;
 using Federation.Idp.Keys;
 using Microsoft.Extensions.Options;
+using OpenIddict.EntityFrameworkCore.Models;
 using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using static OpenIddict.Server.OpenIddictServerEvents;
@@ -22,7 +24,12 @@ public static class OidcServerSetup
         var idp = builder.Configuration.GetSection("Idp").Get<IdpOptions>() ?? new IdpOptions();
 
         builder.Services.AddOpenIddict()
-            .AddCore(core => core.UseEntityFrameworkCore().UseDbContext<IdpDbContext>())
+            .AddCore(core =>
+            {
+                core.UseEntityFrameworkCore().UseDbContext<IdpDbContext>();
+                core.ReplaceApplicationManager(typeof(FederationApplicationManager<>));
+                core.ReplaceApplicationStore<OpenIddictEntityFrameworkCoreApplication, SnapshotApplicationStore>(ServiceLifetime.Scoped);
+            })
             .AddServer(server =>
             {
                 if (idp.Issuer is not null)
@@ -43,6 +50,8 @@ public static class OidcServerSetup
                 // S256 only: "plain" would hand the verifier to anyone who sees the authorize URL.
                 server.Configure(o => o.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
                 server.RegisterScopes(Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.Roles, Scopes.Phone, Scopes.Address, Scopes.OfflineAccess);
+                // API scopes from configuration are known without a database lookup per token request.
+                server.RegisterScopes([.. idp.ApiScopes.Keys]);
                 server.RegisterClaims(Feed.AttributeCatalog.All.Select(a => a.Name).Append(Claims.Subject).ToArray());
 
                 server.SetAccessTokenLifetime(idp.AccessTokenLifetime)
@@ -70,6 +79,8 @@ public static class OidcServerSetup
                       .DisableTransportSecurityRequirement();
             });
 
+        builder.Services.AddSingleton<VerifiedClientSecrets>();
+        builder.Services.AddSingleton<ApplicationSnapshots>();
         // Keys are added whenever OpenIddict's options are (re)built, so rotation needs no restart.
         builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>>(sp =>
             new ConfigureOptions<OpenIddictServerOptions>(o => sp.GetRequiredService<KeyRing>().Configure(o)));
@@ -85,7 +96,8 @@ public static class OidcServerSetup
     {
         public ValueTask HandleAsync(GenerateTokenContext context)
         {
-            if (context.TokenType == TokenTypeHints.AccessToken)
+            // OpenIddict 7 names token types by their URN; older versions by their hint.
+            if (context.TokenType is TokenTypeIdentifiers.AccessToken or TokenTypeHints.AccessToken)
             {
                 context.CreateTokenEntry = false;
             }

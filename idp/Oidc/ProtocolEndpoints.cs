@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Security.Claims;
-using System.Text.Json;
 using Federation.Feed;
 using Federation.Idp.Clients;
 using Federation.Idp.Identity;
@@ -8,7 +7,7 @@ using Federation.Idp.Telemetry;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
@@ -39,7 +38,7 @@ public static class ProtocolEndpoints
     }
 
     private static async Task<IResult> Authorize(
-        HttpContext http, RegisteredClients clients, IOpenIddictScopeManager scopes, TimeProvider time)
+        HttpContext http, RegisteredClients clients, IOpenIddictScopeManager scopes, IOptions<IdpOptions> options, TimeProvider time)
     {
         var request = http.GetOpenIddictServerRequest()
                       ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
@@ -87,7 +86,7 @@ public static class ProtocolEndpoints
         identity.SetClaim(UpstreamClaim, session.Upstream);
         identity.SetClaim(SystemClaim, system.Id);
         identity.SetScopes(request.GetScopes());
-        identity.SetResources(await Audiences(scopes, identity.GetScopes(), request.ClientId!));
+        identity.SetResources(await Audiences(scopes, options.Value, identity.GetScopes(), request.ClientId!));
         identity.SetDestinations(Destinations);
 
         activity?.SetTag("acr", session.AssuranceLevel);
@@ -95,7 +94,7 @@ public static class ProtocolEndpoints
     }
 
     private static async Task<IResult> Token(
-        HttpContext http, RegisteredClients clients, IOpenIddictScopeManager scopes, LocalAccounts accounts)
+        HttpContext http, RegisteredClients clients, IOpenIddictScopeManager scopes, IOptions<IdpOptions> options, LocalAccounts accounts)
     {
         var request = http.GetOpenIddictServerRequest()
                       ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
@@ -115,7 +114,7 @@ public static class ProtocolEndpoints
             var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, "roles");
             identity.SetClaim(Claims.Subject, request.ClientId);
             identity.SetScopes(request.GetScopes());
-            identity.SetResources(await Audiences(scopes, identity.GetScopes(), request.ClientId!));
+            identity.SetResources(await Audiences(scopes, options.Value, identity.GetScopes(), request.ClientId!));
             identity.SetDestinations(_ => [OpenIddictConstants.Destinations.AccessToken]);
             IdpTelemetry.CountToken(GrantTypes.ClientCredentials, request.ClientId);
             return Results.SignIn(new ClaimsPrincipal(identity), properties: null, OpenIddictScheme);
@@ -193,16 +192,12 @@ public static class ProtocolEndpoints
         return Results.SignOut(new AuthenticationProperties { RedirectUri = "/signed-out" }, [OpenIddictScheme]);
     }
 
-    /// <summary>Multi-valued attributes are JSON arrays even with one value, so clients see one shape.</summary>
+    /// <summary>One claim per value: a JWT carries one value as a string, several as an array.</summary>
     private static void AddReleased(ClaimsIdentity identity, string attribute, IReadOnlyList<string> values)
     {
-        if (FederationIdentity.IsMultiValued(attribute))
+        foreach (var value in values)
         {
-            identity.AddClaim(new Claim(attribute, JsonSerializer.Serialize(values), JsonClaimValueTypes.JsonArray));
-        }
-        else
-        {
-            identity.AddClaim(new Claim(attribute, values[0]));
+            identity.AddClaim(new Claim(attribute, value));
         }
     }
 
@@ -213,13 +208,32 @@ public static class ProtocolEndpoints
         _ => [OpenIddictConstants.Destinations.AccessToken, OpenIddictConstants.Destinations.IdentityToken],
     };
 
-    /// <summary>The APIs the granted scopes stand for; a token for no API is for the client itself.</summary>
-    private static async Task<ImmutableArray<string>> Audiences(IOpenIddictScopeManager scopes, ImmutableArray<string> granted, string clientId)
+    /// <summary>
+    /// The APIs the granted scopes stand for (configured <see cref="IdpOptions.ApiScopes"/>, then the
+    /// scope store); a token for no API is for the client itself.
+    /// </summary>
+    private static async Task<ImmutableArray<string>> Audiences(
+        IOpenIddictScopeManager scopes, IdpOptions options, ImmutableArray<string> granted, string clientId)
     {
         var audiences = new List<string>();
-        await foreach (var resource in scopes.ListResourcesAsync(granted))
+        var unknown = new List<string>();
+        foreach (var scope in granted)
         {
-            audiences.Add(resource);
+            if (options.ApiScopes.TryGetValue(scope, out var audience))
+            {
+                audiences.Add(audience);
+            }
+            else if (scope is not (Scopes.OpenId or Scopes.OfflineAccess or Scopes.Profile or Scopes.Email or Scopes.Roles or Scopes.Phone or Scopes.Address))
+            {
+                unknown.Add(scope);
+            }
+        }
+        if (unknown.Count > 0)
+        {
+            await foreach (var resource in scopes.ListResourcesAsync([.. unknown]))
+            {
+                audiences.Add(resource);
+            }
         }
         return audiences.Count > 0 ? [.. audiences.Distinct(StringComparer.Ordinal)] : [clientId];
     }

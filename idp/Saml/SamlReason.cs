@@ -51,6 +51,9 @@ public static class SamlReason
     public const string CommentInValue = "comment_in_value";
     public const string Replay = "replay";
 
+    /// <summary>A check failed in an unforeseen way (database down, a bug); the response is refused.</summary>
+    public const string InternalError = "internal_error";
+
     // IdP side (inbound AuthnRequests).
     public const string UnknownServiceProvider = "unknown_sp";
     public const string AcsUrlNotRegistered = "acs_url_not_registered";

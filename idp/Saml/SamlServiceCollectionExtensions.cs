@@ -10,6 +10,7 @@ namespace Federation.Idp.Saml;
 
 public static class SamlServiceCollectionExtensions
 {
+
     /// <summary>
     /// SAML IdP and SP. The idp must also register <see cref="ISamlSignInSession"/>,
     /// <see cref="ISamlUpstreamSignIn"/> and the feed (<c>AddFederationFeed</c>).
@@ -35,10 +36,11 @@ public static class SamlServiceCollectionExtensions
         services.AddScoped<ISamlRequestStore>(p => p.GetRequiredService<EfSamlStores>());
         services.AddScoped<ISamlPendingRequestStore>(p => p.GetRequiredService<EfSamlStores>());
         services.AddHostedService<SamlDatabaseMigrator>();
+        services.AddHealthChecks().AddCheck<SamlDatabaseHealthCheck>("saml-database", tags: [Federation.Hosting.ServiceDefaults.ReadyTag]);
 
         services.AddSingleton<SamlKeyStore>();
         services.AddSingleton<SamlTelemetry>();
-        services.AddSingleton<UpstreamIdpCatalog>();
+        services.AddSingleton(p => new UpstreamIdpCatalog(p.GetRequiredService<IOptions<SamlOptions>>()));
         services.AddSingleton<MetadataAggregateSource>();
         services.AddSingleton<ISamlServiceProviderRegistry, SamlServiceProviderRegistry>();
         services.AddScoped<SamlResponseValidator>();
@@ -77,4 +79,17 @@ internal sealed class SamlDatabaseMigrator(IServiceScopeFactory scopes, IOptions
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>Ready when the SAML tables' database answers.</summary>
+internal sealed class SamlDatabaseHealthCheck(IServiceScopeFactory scopes) : Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheck
+{
+    public async Task<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult> CheckHealthAsync(
+        Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        using var scope = scopes.CreateScope();
+        return await scope.ServiceProvider.GetRequiredService<SamlDbContext>().Database.CanConnectAsync(cancellationToken)
+            ? Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy()
+            : Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Unhealthy("SAML database unreachable");
+    }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
 namespace Federation.Idp.Saml;
@@ -6,6 +7,9 @@ namespace Federation.Idp.Saml;
 public sealed class SamlTelemetry : IDisposable
 {
     public const string MeterName = "Federation.Idp.Saml";
+
+    /// <summary>Spans for validating responses and issuing them (picked up by the <c>Federation.*</c> wildcard).</summary>
+    public static readonly ActivitySource ActivitySource = new(MeterName);
 
     private readonly Meter meter = new(MeterName);
     private readonly Counter<long> logins;

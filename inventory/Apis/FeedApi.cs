@@ -28,7 +28,7 @@ public static class FeedApi
 
     public static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, EmptyHttpResult>> GetFeed(
         [Description("Seconds to wait for a change when If-None-Match is current (at most 60).")] int? wait,
-        HttpContext http, FeedBuilder builder, RegisterChangeSignal signal, TimeProvider time, CancellationToken ct)
+        HttpContext http, FeedBuilder builder, RegisterChangeSignal signal, TimeProvider time, IHostApplicationLifetime lifetime, CancellationToken ct)
     {
         var ifNoneMatch = http.Request.Headers.IfNoneMatch.ToString();
         try
@@ -38,6 +38,7 @@ public static class FeedApi
             {
                 var waitFor = TimeSpan.FromSeconds(Math.Min(wait.Value, MaxWaitSeconds));
                 var started = time.GetTimestamp();
+                using var waiting = CancellationTokenSource.CreateLinkedTokenSource(ct, lifetime.ApplicationStopping);
                 while (true)
                 {
                     // Take the signal before reading the version so a commit in between is not missed.
@@ -49,12 +50,13 @@ public static class FeedApi
                     }
 
                     var left = waitFor - time.GetElapsedTime(started);
-                    if (left <= TimeSpan.Zero)
+                    // On shutdown the poll ends now (304), so stopping never waits for idle readers.
+                    if (left <= TimeSpan.Zero || lifetime.ApplicationStopping.IsCancellationRequested)
                     {
                         break;
                     }
 
-                    await Task.WhenAny(change, Task.Delay(left < ReplicaPollInterval ? left : ReplicaPollInterval, time, ct));
+                    await Task.WhenAny(change, Task.Delay(left < ReplicaPollInterval ? left : ReplicaPollInterval, time, waiting.Token));
                 }
             }
 

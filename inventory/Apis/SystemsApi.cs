@@ -29,8 +29,10 @@ public static class SystemsApi
     public static IEndpointRouteBuilder MapSystemsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/systems").WithTags("Systems");
-        group.MapGet("/", List).WithName("ListSystems").WithSummary("Search and filter the register.");
-        group.MapGet("/{id}", Get).WithName("GetSystem").WithSummary("One system; its ETag is in the ETag header.");
+        group.MapGet("/", List).RequireAuthorization(InventoryAuth.RegisterReader)
+            .WithName("ListSystems").WithSummary("Search and filter the register.");
+        group.MapGet("/{id}", Get).RequireAuthorization(InventoryAuth.RegisterReader)
+            .WithName("GetSystem").WithSummary("One system; its ETag is in the ETag header.");
 
         var writes = group.MapGroup("").RequireAuthorization(InventoryAuth.RegisterAdmin)
             .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));

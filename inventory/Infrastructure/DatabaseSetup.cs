@@ -48,36 +48,12 @@ public static class DatabaseSetup
                 ? sp.GetRequiredService<PostgresInventoryDbContext>()
                 : sp.GetRequiredService<SqliteInventoryDbContext>());
 
+        builder.Services.AddHostedService<RegisterInitializer>();
         builder.Services.AddHealthChecks().AddDbContextCheck<InventoryDbContext>("database", tags: [ServiceDefaults.ReadyTag]);
         return builder;
     }
 
-    /// <summary>Applies migrations and, on a new database, loads the demo register.</summary>
-    public static async Task InitializeRegisterAsync(this WebApplication app)
-    {
-        var options = app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
-        if (options.Provider == DatabaseOptions.Sqlite)
-        {
-            EnsureSqliteFolder(options.EffectiveConnectionString);
-        }
-
-        await using var scope = app.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<InventoryDbContext>();
-        await db.Database.MigrateAsync();
-        if (!db.IsPostgres)
-        {
-            // WAL lets readers go on while one writer commits; the setting is kept in the file.
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
-        }
-
-        if (options.SeedDemo)
-        {
-            var seeder = scope.ServiceProvider.GetRequiredService<DemoRegister>();
-            await seeder.SeedIfNewAsync(CancellationToken.None);
-        }
-    }
-
-    private static void EnsureSqliteFolder(string connectionString)
+    internal static void EnsureSqliteFolder(string connectionString)
     {
         var dataSource = new SqliteConnectionStringBuilder(connectionString).DataSource;
         if (string.IsNullOrEmpty(dataSource) || dataSource == ":memory:")
@@ -91,4 +67,43 @@ public static class DatabaseSetup
             Directory.CreateDirectory(folder);
         }
     }
+}
+
+/// <summary>
+/// Applies migrations and, on a new database, loads the demo register. Runs in the host's
+/// "starting" phase: after the options are validated, before the server takes requests.
+/// </summary>
+public sealed class RegisterInitializer(IServiceScopeFactory scopes, IOptions<DatabaseOptions> options) : IHostedLifecycleService
+{
+    public async Task StartingAsync(CancellationToken cancellationToken)
+    {
+        if (options.Value.Provider == DatabaseOptions.Sqlite)
+        {
+            DatabaseSetup.EnsureSqliteFolder(options.Value.EffectiveConnectionString);
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<InventoryDbContext>();
+        await db.Database.MigrateAsync(cancellationToken);
+        if (!db.IsPostgres)
+        {
+            // WAL lets readers go on while one writer commits; the setting is kept in the file.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+
+        if (options.Value.SeedDemo)
+        {
+            await scope.ServiceProvider.GetRequiredService<DemoRegister>().SeedIfNewAsync(cancellationToken);
+        }
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -70,12 +70,21 @@ public sealed class AuditEntry
 public sealed class SignInEvent
 {
     public long Id { get; set; }
-    public DateTimeOffset At { get; set; }
-    public required string Subject { get; set; }
+
+    /// <summary>UTC; a DateTime so that both providers compare it in SQL.</summary>
+    public DateTime At { get; set; }
+
+    /// <summary>The user's subject id; null when the user was not found.</summary>
+    public string? Subject { get; set; }
+
+    /// <summary>The user name as typed or asserted upstream.</summary>
+    public string? UserName { get; set; }
+
     public string? SystemId { get; set; }
     public string? ClientId { get; set; }
     public required string Protocol { get; set; }
     public required string Outcome { get; set; }
     public string? UpstreamIdp { get; set; }
     public string? AssuranceLevel { get; set; }
+    public string? TraceId { get; set; }
 }

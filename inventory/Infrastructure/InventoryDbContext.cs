@@ -68,6 +68,8 @@ public abstract class InventoryDbContext(DbContextOptions options) : DbContext(o
             e.Property(x => x.Outcome).HasMaxLength(40);
             e.Property(x => x.UpstreamIdp).HasMaxLength(200);
             e.Property(x => x.AssuranceLevel).HasMaxLength(20);
+            e.Property(x => x.UserName).HasMaxLength(200);
+            e.Property(x => x.TraceId).HasMaxLength(64);
             e.HasIndex(x => x.At);
         });
     }

@@ -34,9 +34,10 @@ public enum WriteStatus
 /// <summary>What a write did; <paramref name="Field"/> and <paramref name="Message"/> explain a conflict.</summary>
 public sealed record WriteResult(WriteStatus Status, SystemRecord? Record = null, long Version = 0, string? Field = null, string? Message = null);
 
-/// <summary>One row of an import: its row number in the file and the record it becomes.</summary>
-/// <param name="KeepIntegration">CSV rows carry no integration: keep the stored one.</param>
-public sealed record ImportRow(int Row, SystemRecord Record, bool KeepIntegration);
+/// <summary>One row of an import: its row number in the file, the system id, and how it becomes a record.</summary>
+/// <param name="Build">Makes the record from the stored one (null when new), inside the import's transaction,
+/// so that what a CSV leaves out is kept from the current register.</param>
+public sealed record ImportRow(int Row, string Id, Func<SystemRecord?, SystemRecord> Build);
 
 /// <summary>An import error on one row.</summary>
 public sealed record RowError(int Row, string? Id, string Field, string Message);
@@ -203,17 +204,62 @@ public sealed class SystemStore(InventoryDbContext db, TimeProvider time, Regist
         List<string> created = [], updated = [], unchanged = [];
         List<RowError> errors = [];
         await using var tx = await RegisterTransaction.BeginAsync(db, actor, time, ct);
-        foreach (var (rowNumber, incoming, keepIntegration) in rows)
+
+        // Two queries for the whole file: the rows it touches, and the integration keys of the rest.
+        var ids = rows.Select(r => r.Id).ToList();
+        var stored = await db.Systems.Where(s => ids.Contains(s.Id)).ToDictionaryAsync(s => s.Id, StringComparer.Ordinal, ct);
+        var others = await db.Systems.AsNoTracking().Where(s => !ids.Contains(s.Id))
+            .Select(s => new { s.Id, s.ClientId, s.SamlEntityId, s.PublicPath }).ToListAsync(ct);
+
+        var planned = new List<(ImportRow Row, SystemRow? Stored, SystemRecord? Before, SystemRecord After)>();
+        foreach (var row in rows)
         {
-            var row = await db.Systems.SingleOrDefaultAsync(s => s.Id == incoming.Id, ct);
-            var before = row?.ToRecord();
-            var after = (keepIntegration ? incoming with { Integration = before?.Integration } : incoming).KeepingSecretOf(before);
-            if (await FindIntegrationClashAsync(after, ct) is { } clash)
+            var existing = stored.GetValueOrDefault(row.Id);
+            var before = existing?.ToRecord();
+            var after = SystemValidator.Normalize(row.Build(before)).KeepingSecretOf(before);
+            if (SystemValidator.Validate(after) is { Count: > 0 } invalid)
             {
-                errors.Add(new RowError(rowNumber, incoming.Id, clash.Field!, clash.Message!));
+                errors.AddRange(invalid.SelectMany(e => e.Value.Select(m => new RowError(row.Row, row.Id, e.Key, m))));
                 continue;
             }
 
+            planned.Add((row, existing, before, after));
+        }
+
+        // Integration identifiers must stay unique in the register as it will be after the import.
+        var owners = new Dictionary<(string Field, string Key), string>();
+        foreach (var o in others)
+        {
+            foreach (var key in IntegrationKeys(o.ClientId, o.SamlEntityId, o.PublicPath))
+            {
+                owners[key] = o.Id;
+            }
+        }
+
+        foreach (var (row, _, _, after) in planned)
+        {
+            var i = after.Integration;
+            foreach (var key in IntegrationKeys(i?.OidcClient?.ClientId, i?.SamlSp?.EntityId, i?.Backend?.PublicPath))
+            {
+                if (owners.TryGetValue(key, out var owner) && owner != after.Id)
+                {
+                    errors.Add(new RowError(row.Row, row.Id, key.Field, $"'{key.Key}' is already used by system '{owner}'."));
+                }
+                else
+                {
+                    owners[key] = after.Id;
+                }
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            // Nothing was written; disposing the transaction releases the lock.
+            return new ImportResult(false, [], [], [], errors.OrderBy(e => e.Row).ToList());
+        }
+
+        foreach (var (_, existing, before, after) in planned)
+        {
             if (before is not null && JsonSerializer.Serialize(before, SystemRows.Json) == JsonSerializer.Serialize(after, SystemRows.Json))
             {
                 unchanged.Add(after.Id);
@@ -221,7 +267,7 @@ public sealed class SystemStore(InventoryDbContext db, TimeProvider time, Regist
             }
 
             var version = tx.NextVersion();
-            if (row is null)
+            if (existing is null)
             {
                 db.Systems.Add(SystemRows.NewRow(after, version, tx.Now));
                 tx.Audit("import-create", "system:" + after.Id, null, AuditJson(after));
@@ -229,23 +275,21 @@ public sealed class SystemStore(InventoryDbContext db, TimeProvider time, Regist
             }
             else
             {
-                row.Fill(after, version, tx.Now);
+                existing.Fill(after, version, tx.Now);
                 tx.Audit("import-update", "system:" + after.Id, AuditJson(before!), AuditJson(after));
                 updated.Add(after.Id);
             }
-
-            // Later rows' uniqueness checks must see this one.
-            await db.SaveChangesAsync(ct);
-        }
-
-        if (errors.Count > 0)
-        {
-            // Disposing the transaction without commit rolls every row back.
-            return new ImportResult(false, [], [], [], errors);
         }
 
         await CommitAsync(tx, ct);
         return new ImportResult(true, created, updated, unchanged, []);
+    }
+
+    private static IEnumerable<(string Field, string Key)> IntegrationKeys(string? clientId, string? entityId, string? publicPath)
+    {
+        if (clientId is not null) yield return ("integration.oidcClient.clientId", clientId);
+        if (entityId is not null) yield return ("integration.samlSp.entityId", entityId);
+        if (publicPath is not null) yield return ("integration.backend.publicPath", publicPath);
     }
 
     private async Task CommitAsync(RegisterTransaction tx, CancellationToken ct)

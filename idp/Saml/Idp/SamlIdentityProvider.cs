@@ -56,6 +56,8 @@ public sealed class SamlIdentityProvider(
 
     private async Task<IResult> ContinueAsync(HttpContext http, SamlPendingRequest request)
     {
+        using var activity = SamlTelemetry.ActivitySource.StartActivity("saml.answer_authn_request");
+        activity?.SetTag("saml.sp", request.SpEntityId);
         var sp = registry.Find(request.SpEntityId);
         if (sp is null || !sp.AcsUrls.Contains(request.AcsUrl, StringComparer.Ordinal))
         {

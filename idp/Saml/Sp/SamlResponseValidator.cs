@@ -52,12 +52,12 @@ public sealed class SamlResponseValidator(
         new("xml", (c, _) => Sync(LoadXml(c))),
         new("response_element", (c, _) => Sync(CheckResponseElement(c))),
         new("unique_ids", (c, _) => Sync(CheckUniqueIds(c))),
+        new("status", (c, _) => Sync(CheckStatus(c))),
         new("assertion_count", (c, _) => Sync(CheckAssertionCount(c))),
         new("signature_placement", (c, _) => Sync(CheckSignaturePlacement(c))),
         new("in_response_to", FindRequestAsync),
         new("response_issuer", (c, _) => Sync(CheckResponseIssuer(c))),
         new("response_signature", (c, _) => Sync(CheckResponseSignature(c))),
-        new("status", (c, _) => Sync(CheckStatus(c))),
         new("decryption", DecryptAsync),
         new("assertion_signature", (c, _) => Sync(CheckAssertionSignature(c))),
         new("assertion_issuer", (c, _) => Sync(CheckAssertionIssuer(c))),
@@ -76,6 +76,7 @@ public sealed class SamlResponseValidator(
     /// <summary>Validates a SAMLResponse form value that arrived at <paramref name="acsUrl"/>.</summary>
     public async Task<SamlValidationResult> ValidateAsync(string samlResponse, Uri acsUrl, CancellationToken cancellationToken = default)
     {
+        using var activity = SamlTelemetry.ActivitySource.StartActivity("saml.validate_response");
         var context = new ResponseContext(samlResponse, acsUrl, time.GetUtcNow());
         foreach (var check in Pipeline)
         {
@@ -89,11 +90,18 @@ public sealed class SamlResponseValidator(
                 reason = e.Reason;
                 logger.LogDebug(e, "SAML check {Check} threw", check.Name);
             }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Fail closed: whatever went wrong, no identity comes out of this response.
+                reason = SamlReason.InternalError;
+                logger.LogError(e, "SAML check {Check} failed unexpectedly", check.Name);
+            }
             if (reason is not null)
             {
                 logger.LogWarning("SAML response refused by check {Check}: {Reason} (upstream {Upstream}, response {ResponseId})",
                     check.Name, reason, context.Upstream?.Name ?? "unknown", context.ResponseId ?? "-");
                 telemetry.Login("upstream", context.Upstream?.Name ?? "unknown", "refused", reason);
+                activity?.SetTag("saml.check", check.Name).SetTag("saml.reason", reason).SetStatus(System.Diagnostics.ActivityStatusCode.Error, reason);
                 return new SamlValidationResult(null, check.Name, reason);
             }
         }
@@ -256,8 +264,31 @@ public sealed class SamlResponseValidator(
         var assertion = AssertionDecryptor.Decrypt(c.AssertionOrEncrypted, key, settings.MaxMessageSize);
         c.Response.ReplaceChild(assertion, c.AssertionOrEncrypted);
         c.Assertion = assertion;
-        // The decrypted content gets the same structural scrutiny as a plain response.
-        return CheckUniqueIds(c) ?? CheckAssertionCount(c) ?? CheckSignaturePlacement(c);
+        // The decrypted content gets the same structural scrutiny as a plain response, except that
+        // IDs only have to be unique where they matter: pysaml2 signs the assertion before encrypting
+        // it and gives both ds:Signature elements Id="Signature1", which no reference points at.
+        return CheckReferencedIdsUnique(c) ?? CheckAssertionCount(c) ?? CheckSignaturePlacement(c);
+    }
+
+    /// <summary>The Response's and Assertion's IDs, and every ID a signature references, occur once.</summary>
+    private static string? CheckReferencedIdsUnique(ResponseContext c)
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var element in c.Document!.SelectNodes("//*")!.Cast<XmlElement>())
+        {
+            foreach (var name in (string[])["ID", "Id", "id"])
+            {
+                if (element.GetAttributeNode(name)?.Value is { } value)
+                {
+                    counts[value] = counts.GetValueOrDefault(value) + 1;
+                }
+            }
+        }
+        var referenced = c.Document.GetElementsByTagName("Reference", SamlNames.DSig).Cast<XmlElement>()
+            .Select(r => r.GetAttribute("URI").TrimStart('#'))
+            .Append(c.Response.GetAttribute("ID"))
+            .Append(c.Assertion!.GetAttribute("ID"));
+        return referenced.Any(id => counts.GetValueOrDefault(id) > 1) ? SamlReason.DuplicateId : null;
     }
 
     /// <summary>The assertion is covered by a valid signature: its own, or the Response's.</summary>

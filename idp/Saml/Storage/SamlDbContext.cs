@@ -87,6 +87,8 @@ public sealed class SamlSentRequest
     public bool ForceAuthn { get; set; }
     public long IssuedAtUnixMs { get; set; }
     public long ExpiresAtUnixMs { get; set; }
+    /// <summary>Set once, when the one accepted response used this request; kept until expiry.</summary>
+    public long? ConsumedAtUnixMs { get; set; }
     public string? ReturnUrl { get; set; }
 }
 

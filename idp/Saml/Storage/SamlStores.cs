@@ -14,10 +14,10 @@ public interface ISamlRequestStore
 {
     Task SaveAsync(SamlSentRequest request, CancellationToken cancellationToken);
 
-    /// <summary>The request with this ID if it is still valid, else null.</summary>
+    /// <summary>The request with this ID if it has not expired (used or not), else null.</summary>
     Task<SamlSentRequest?> FindAsync(string id, CancellationToken cancellationToken);
 
-    /// <summary>Removes the request; false when another response already used it.</summary>
+    /// <summary>Marks the request used; false when another response already used it.</summary>
     Task<bool> TryConsumeAsync(string id, CancellationToken cancellationToken);
 }
 
@@ -68,8 +68,12 @@ public sealed class EfSamlStores(SamlDbContext db, TimeProvider time) : ISamlRep
             .FirstOrDefaultAsync(r => r.Id == id && r.ExpiresAtUnixMs >= now, cancellationToken);
     }
 
-    public async Task<bool> TryConsumeAsync(string id, CancellationToken cancellationToken) =>
-        await db.SentRequests.Where(r => r.Id == id).ExecuteDeleteAsync(cancellationToken) == 1;
+    public async Task<bool> TryConsumeAsync(string id, CancellationToken cancellationToken)
+    {
+        var now = Now;
+        return await db.SentRequests.Where(r => r.Id == id && r.ConsumedAtUnixMs == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.ConsumedAtUnixMs, now), cancellationToken) == 1;
+    }
 
     public async Task SaveAsync(SamlPendingRequest request, CancellationToken cancellationToken)
     {

@@ -23,6 +23,7 @@ public class IdpHost : IAsyncLifetime
 
     public Uri BaseAddress { get; private set; } = null!;
 
+
     public string Issuer => BaseAddress.AbsoluteUri;
 
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "federation-idp-tests", Guid.NewGuid().ToString("N"));
@@ -50,8 +51,8 @@ public class IdpHost : IAsyncLifetime
 
     private async Task StartAsync()
     {
-        var port = FreePort();
-        BaseAddress = new Uri($"http://127.0.0.1:{port}/");
+        // A restart keeps the address: the issuer is part of every token.
+        BaseAddress ??= new Uri($"http://127.0.0.1:{FreePort()}/");
         var settings = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
             ["Idp:Issuer"] = Issuer,

@@ -9,7 +9,8 @@ using Npgsql;
 namespace Federation.Inventory.Tests.Support;
 
 /// <summary>The register on real Kestrel (127.0.0.1, free port) with its own database.</summary>
-public sealed class InventoryFactory(string provider, string connectionString, string authority, TimeProvider? time) : WebApplicationFactory<Program>
+public sealed class InventoryFactory(string provider, string connectionString, string authority, TimeProvider? time,
+    IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -18,6 +19,11 @@ public sealed class InventoryFactory(string provider, string connectionString, s
         builder.UseSetting("Database:ConnectionString", connectionString);
         builder.UseSetting("Auth:Authority", authority);
         builder.UseSetting("Urls", "http://127.0.0.1:0");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(key, value);
+        }
+
         if (time is not null)
         {
             builder.ConfigureServices(s => s.Replace(ServiceDescriptor.Singleton(time)));

@@ -114,7 +114,7 @@ namespace Federation.Inventory.Infrastructure.Migrations.Postgres
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
-                    b.Property<DateTimeOffset>("At")
+                    b.Property<DateTime>("At")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("ClientId")
@@ -132,7 +132,6 @@ namespace Federation.Inventory.Infrastructure.Migrations.Postgres
                         .HasColumnType("character varying(20)");
 
                     b.Property<string>("Subject")
-                        .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
@@ -140,7 +139,15 @@ namespace Federation.Inventory.Infrastructure.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<string>("TraceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("UpstreamIdp")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("UserName")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 

@@ -129,6 +129,9 @@ namespace Federation.Idp.Saml.Storage.Migrations.Postgres
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
+                    b.Property<long?>("ConsumedAtUnixMs")
+                        .HasColumnType("bigint");
+
                     b.Property<long>("ExpiresAtUnixMs")
                         .HasColumnType("bigint");
 

@@ -124,6 +124,9 @@ namespace Federation.Idp.Saml.Storage.Migrations.Sqlite
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("ConsumedAtUnixMs")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("ExpiresAtUnixMs")
                         .HasColumnType("INTEGER");
 

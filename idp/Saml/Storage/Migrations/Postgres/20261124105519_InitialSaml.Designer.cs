@@ -11,7 +11,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Federation.Idp.Saml.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresSamlDbContext))]
-    [Migration("20261124105203_InitialSaml")]
+    [Migration("20261124105519_InitialSaml")]
     partial class InitialSaml
     {
         /// <inheritdoc />
@@ -131,6 +131,9 @@ namespace Federation.Idp.Saml.Storage.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
+
+                    b.Property<long?>("ConsumedAtUnixMs")
+                        .HasColumnType("bigint");
 
                     b.Property<long>("ExpiresAtUnixMs")
                         .HasColumnType("bigint");

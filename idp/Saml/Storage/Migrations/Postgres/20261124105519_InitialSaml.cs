@@ -69,6 +69,7 @@ namespace Federation.Idp.Saml.Storage.Migrations.Postgres
                     ForceAuthn = table.Column<bool>(type: "boolean", nullable: false),
                     IssuedAtUnixMs = table.Column<long>(type: "bigint", nullable: false),
                     ExpiresAtUnixMs = table.Column<long>(type: "bigint", nullable: false),
+                    ConsumedAtUnixMs = table.Column<long>(type: "bigint", nullable: true),
                     ReturnUrl = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true)
                 },
                 constraints: table =>

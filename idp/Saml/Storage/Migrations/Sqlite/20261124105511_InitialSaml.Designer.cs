@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Federation.Idp.Saml.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteSamlDbContext))]
-    [Migration("20261124105156_InitialSaml")]
+    [Migration("20261124105511_InitialSaml")]
     partial class InitialSaml
     {
         /// <inheritdoc />
@@ -126,6 +126,9 @@ namespace Federation.Idp.Saml.Storage.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("ConsumedAtUnixMs")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("ExpiresAtUnixMs")
                         .HasColumnType("INTEGER");

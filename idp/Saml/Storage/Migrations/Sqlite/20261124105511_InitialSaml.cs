@@ -69,6 +69,7 @@ namespace Federation.Idp.Saml.Storage.Migrations.Sqlite
                     ForceAuthn = table.Column<bool>(type: "INTEGER", nullable: false),
                     IssuedAtUnixMs = table.Column<long>(type: "INTEGER", nullable: false),
                     ExpiresAtUnixMs = table.Column<long>(type: "INTEGER", nullable: false),
+                    ConsumedAtUnixMs = table.Column<long>(type: "INTEGER", nullable: true),
                     ReturnUrl = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true)
                 },
                 constraints: table =>

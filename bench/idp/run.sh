@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Token endpoint benchmark: client-credentials tokens per second and p99 latency of the
+# federation idp against node oidc-provider 9.13.3 (same client, RS256 JWT access tokens,
+# same load generator, same run), and the ratio. Loopback only, bounded in time.
+#   bench/idp/run.sh            (CONCURRENCY=16 DURATION=15 WARMUP=10 ROUNDS=2 by default)
+# Each round drives the idp, then oidc-provider, each alone; the JIT-compiled idp needs its warm-up.
+set -euo pipefail
+cd "$(dirname "$0")"
+here=$(pwd)
+root=$(cd ../.. && pwd)
+export CONCURRENCY=${CONCURRENCY:-16} DURATION=${DURATION:-15} WARMUP=${WARMUP:-10}
+rounds=${ROUNDS:-2}
+export CLIENT_ID=bench-client CLIENT_SECRET=bench-secret-0123456789
+feed_port=5802 op_port=5801 idp_port=5803
+
+[[ -d node_modules ]] || npm ci --no-audit --no-fund --loglevel=error
+dotnet build "$root/idp/Federation.Idp.csproj" -c Release -nologo -v q >/dev/null
+
+work=$(mktemp -d /tmp/federation-bench-idp.XXXXXX)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+PORT=$feed_port node feed-server.mjs >"$work/feed.log" 2>&1 & pids+=($!)
+bin="$root/idp/bin/Release/net10.0"
+(cd "$work" && exec env ASPNETCORE_ENVIRONMENT=Production dotnet "$bin/Federation.Idp.dll" \
+  --contentRoot "$bin" --urls "http://127.0.0.1:$idp_port" \
+  --Idp:Issuer="http://127.0.0.1:$idp_port/" --Idp:SeedDemoUsers=false --Idp:SigninEventsUrl= \
+  --Feed:FeedUrl="http://127.0.0.1:$feed_port/api/federation/feed" --Feed:CachePath="$work/feed-cache.json" \
+  --Database:ConnectionString="Data Source=$work/idp.db" \
+  --Logging:LogLevel:Default=Warning) >"$work/idp.log" 2>&1 & pids+=($!); idp_pid=$!
+PORT=$op_port node oidc-provider-server.mjs >"$work/op.log" 2>&1 & pids+=($!); op_pid=$!
+
+token() { curl -fsS -o /dev/null -d "grant_type=client_credentials&client_id=$CLIENT_ID&client_secret=$CLIENT_SECRET&scope=federation.feed" "$1"; }
+for url in "http://127.0.0.1:$idp_port/connect/token" "http://127.0.0.1:$op_port/token"; do
+  for _ in $(seq 1 120); do token "$url" 2>/dev/null && break; sleep 0.5; done
+  token "$url" || { echo "no token from $url"; cat "$work"/*.log; exit 1; }
+done
+
+echo "load: $CONCURRENCY concurrent clients, ${WARMUP}s warm-up, ${DURATION}s measured, $rounds rounds, each server alone"
+# CPU milliseconds per token (user+system of the server process) as well: on a shared machine
+# throughput depends on what else runs; CPU per token much less.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+measure() { # pid url
+  local before after out tokens
+  before=$(cpu_ticks "$1"); out=$(URL="$2" node load.mjs); after=$(cpu_ticks "$1")
+  tokens=$(sed -n 's/.*"tokens":\([0-9]*\).*/\1/p' <<<"$out")
+  node -e 'const r = JSON.parse(process.argv[1]); r.cpuMsPerToken = Number((process.argv[2] * 1000 / process.argv[3] / Math.max(1, process.argv[4])).toFixed(2)); console.log(JSON.stringify(r));' \
+    "$out" "$((after - before))" "$(getconf CLK_TCK)" "$tokens"
+}
+results=()
+for round in $(seq 1 "$rounds"); do
+  results+=("$(measure "$idp_pid" "http://127.0.0.1:$idp_port/connect/token")")
+  results+=("$(measure "$op_pid" "http://127.0.0.1:$op_port/token")")
+done
+node -e '
+const runs = process.argv.slice(1).map(JSON.parse);
+const idp = runs.filter((_, i) => i % 2 === 0), op = runs.filter((_, i) => i % 2 === 1);
+const row = (name, r) => console.log(`${name.padEnd(22)} ${String(r.tokensPerSecond).padStart(9)} tokens/s   p50 ${String(r.p50ms).padStart(7)} ms   p99 ${String(r.p99ms).padStart(7)} ms   cpu ${String(r.cpuMsPerToken).padStart(5)} ms/token   errors ${r.errors}`);
+idp.forEach((r, i) => { row(`federation idp #${i + 1}`, r); row(`oidc-provider #${i + 1}`, op[i]); });
+const mean = (xs, k) => xs.reduce((a, r) => a + r[k], 0) / xs.length;
+const [ti, to, pi, po] = [mean(idp, "tokensPerSecond"), mean(op, "tokensPerSecond"), mean(idp, "p99ms"), mean(op, "p99ms")];
+console.log(`mean: idp ${ti.toFixed(1)} tokens/s p99 ${pi.toFixed(1)} ms; oidc-provider 9.13.3 ${to.toFixed(1)} tokens/s p99 ${po.toFixed(1)} ms`);
+const [ci, co] = [mean(idp, "cpuMsPerToken"), mean(op, "cpuMsPerToken")];
+console.log(`ratio (idp / oidc-provider): throughput ${(ti / to).toFixed(2)}x, p99 latency ${(pi / po).toFixed(2)}x, cpu per token ${(ci / co).toFixed(2)}x`);
+console.log(`machine load average now: ${require("fs").readFileSync("/proc/loadavg", "utf8").split(" ")[0]} (2 cores)`);
+' "${results[@]}"
