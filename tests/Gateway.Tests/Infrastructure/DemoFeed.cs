@@ -12,7 +12,7 @@ internal static class DemoFeed
     public static readonly string[] SystemIds =
     [
         "echo", "larare", "grupp", "bjork", "mfa", "tokenapi", "pair", "avveckling", "gamla",
-        "nytt", "policyandras", "tillfalligt1", "tillfalligt2", "kortlivat", "efterfoljare",
+        "nytt", "policyandras", "tillfalligt1", "tillfalligt2", "kortlivat", "efterfoljare", "procapita",
     ];
 
     public static FederationFeed Create(Uri a, Uri b) => new(1, DateTimeOffset.UtcNow,
