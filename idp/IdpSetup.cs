@@ -5,6 +5,7 @@ using Federation.Idp.Clients;
 using Federation.Idp.Identity;
 using Federation.Idp.Infrastructure;
 using Federation.Idp.Keys;
+using Federation.Idp.Oidc;
 using Federation.Idp.Pages;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
@@ -72,6 +73,7 @@ public static class IdpSetup
     public static IHostApplicationBuilder AddSignInUi(this IHostApplicationBuilder builder)
     {
         builder.Services.AddRazorPages();
+        builder.Services.AddBrowserClientCors();
         builder.Services.Configure<RequestLocalizationOptions>(o =>
         {
             CultureInfo[] cultures = [new("sv"), new("en")];
@@ -101,6 +103,7 @@ public static class IdpSetup
             ctx => ctx.Request.Path.StartsWithSegments("/connect/authorize") || ctx.Request.Path.StartsWithSegments("/connect/endsession"),
             branch => branch.UseStatusCodePagesWithReExecute("/error"));
         app.UseRouting();
+        app.UseCors(); // before authentication: OpenIddict answers the token endpoint there
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
