@@ -184,7 +184,14 @@ public abstract class SystemsApiTests(InventoryHost host)
         Assert.Contains("lifecycle", problem.ErrorFields());
 
         var huge = "{\"id\":\"stor\",\"description\":\"" + new string('x', 2 * 1024 * 1024) + "\"}";
-        var tooLarge = await admin.PostAsync("/api/systems", new StringContent(huge, Encoding.UTF8, "application/json"));
+        // Expect: 100-continue lets the server refuse by Content-Length before the body is sent;
+        // otherwise the server's early 413 and close can race the client's upload (broken pipe).
+        using var hugeRequest = new HttpRequestMessage(HttpMethod.Post, "/api/systems")
+        {
+            Content = new StringContent(huge, Encoding.UTF8, "application/json"),
+        };
+        hugeRequest.Headers.ExpectContinue = true;
+        var tooLarge = await admin.SendAsync(hugeRequest);
         await tooLarge.Problem(HttpStatusCode.RequestEntityTooLarge);
 
         var empty = await admin.PostAsync("/api/systems", new StringContent("", Encoding.UTF8, "application/json"));
