@@ -97,7 +97,8 @@ public static class IdpSetup
     public static WebApplication UseSignInUi(this WebApplication app)
     {
         app.UseStaticFiles();
-        app.UseRequestLocalization();
+        // Machine-to-machine endpoints answer in JSON with protocol error codes: no culture to pick.
+        app.UseWhen(ctx => !IsMachineEndpoint(ctx.Request.Path), branch => branch.UseRequestLocalization());
         // Protocol errors that cannot go back to the client are shown as a page that says what happened.
         app.UseWhen(
             ctx => ctx.Request.Path.StartsWithSegments("/connect/authorize") || ctx.Request.Path.StartsWithSegments("/connect/endsession"),
@@ -109,6 +110,11 @@ public static class IdpSetup
         app.UseAntiforgery();
         return app;
     }
+
+    private static bool IsMachineEndpoint(PathString path) =>
+        path.StartsWithSegments("/connect/token") || path.StartsWithSegments("/connect/introspect")
+        || path.StartsWithSegments("/connect/revoke") || path.StartsWithSegments("/connect/userinfo")
+        || path.StartsWithSegments("/.well-known") || path.StartsWithSegments("/health") || path.StartsWithSegments("/metrics");
 
     public static WebApplication MapSignInUi(this WebApplication app)
     {

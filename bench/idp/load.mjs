@@ -1,8 +1,10 @@
 // Closed-loop load on a token endpoint: CONCURRENCY workers post client_credentials requests
 // for DURATION seconds (after WARMUP seconds not counted); prints one JSON line with
-// tokens/s, p50, p99 (ms) and errors. Bounded in count and time; loopback only.
-//   URL=http://127.0.0.1:5100/connect/token CLIENT_ID=… CLIENT_SECRET=… node load.mjs
+// tokens/s, p50, p99 (ms), errors and, with SERVER_PID, the server's CPU milliseconds per token
+// over the measured window. Bounded in count and time; loopback only.
+//   URL=http://127.0.0.1:5100/connect/token CLIENT_ID=… CLIENT_SECRET=… SERVER_PID=… node load.mjs
 import http from 'node:http';
+import { readFileSync } from 'node:fs';
 
 const url = new URL(process.env.URL);
 if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) throw new Error('loopback targets only');
@@ -16,6 +18,14 @@ const body = new URLSearchParams({
   client_secret: process.env.CLIENT_SECRET ?? 'bench-secret-0123456789',
   scope: 'federation.feed',
 }).toString();
+// CPU time (user + system) of the server process, read from /proc, over the measured window only.
+const serverPid = process.env.SERVER_PID;
+const clockTicks = Number(process.env.CLK_TCK ?? 100);
+const cpuMs = () => {
+  if (!serverPid) return NaN;
+  const fields = readFileSync(`/proc/${serverPid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 1000 / clockTicks;
+};
 const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
 
 const post = () => new Promise((resolve) => {
@@ -40,22 +50,25 @@ const t0 = Date.now();
 const measureFrom = t0 + warmup;
 const stopAt = measureFrom + duration;
 let measuredStart = 0;
+let cpuAtStart = NaN;
 async function worker() {
   while (Date.now() < stopAt && sent < maxRequests) {
     sent++;
     const r = await post();
     const now = Date.now();
     if (now < measureFrom) continue;
-    if (!measuredStart) measuredStart = now;
+    if (!measuredStart) { measuredStart = now; cpuAtStart = cpuMs(); }
     if (r.ok) latencies.push(r.ms); else errors++;
   }
 }
 await Promise.all(Array.from({ length: concurrency }, worker));
+const cpuUsed = cpuMs() - cpuAtStart;
 const elapsed = (Date.now() - (measuredStart || measureFrom)) / 1000;
 latencies.sort((a, b) => a - b);
 const pct = (p) => latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] : NaN;
 console.log(JSON.stringify({
   target: url.href, concurrency, seconds: Number(elapsed.toFixed(1)), tokens: latencies.length, errors,
   tokensPerSecond: Number((latencies.length / elapsed).toFixed(1)), p50ms: Number(pct(0.5).toFixed(2)), p99ms: Number(pct(0.99).toFixed(2)),
+  cpuMsPerToken: Number((cpuUsed / Math.max(1, latencies.length)).toFixed(3)),
 }));
 agent.destroy();

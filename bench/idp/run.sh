@@ -38,15 +38,10 @@ for url in "http://127.0.0.1:$idp_port/connect/token" "http://127.0.0.1:$op_port
 done
 
 echo "load: $CONCURRENCY concurrent clients, ${WARMUP}s warm-up, ${DURATION}s measured, $rounds rounds, each server alone"
-# CPU milliseconds per token (user+system of the server process) as well: on a shared machine
-# throughput depends on what else runs; CPU per token much less.
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# CPU milliseconds per token (user+system of the server process over the measured window) as
+# well: on a shared machine throughput depends on what else runs; CPU per token much less.
 measure() { # pid url
-  local before after out tokens
-  before=$(cpu_ticks "$1"); out=$(URL="$2" node load.mjs); after=$(cpu_ticks "$1")
-  tokens=$(sed -n 's/.*"tokens":\([0-9]*\).*/\1/p' <<<"$out")
-  node -e 'const r = JSON.parse(process.argv[1]); r.cpuMsPerToken = Number((process.argv[2] * 1000 / process.argv[3] / Math.max(1, process.argv[4])).toFixed(2)); console.log(JSON.stringify(r));' \
-    "$out" "$((after - before))" "$(getconf CLK_TCK)" "$tokens"
+  SERVER_PID="$1" CLK_TCK="$(getconf CLK_TCK)" URL="$2" node load.mjs
 }
 results=()
 for round in $(seq 1 "$rounds"); do

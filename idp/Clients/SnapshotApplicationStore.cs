@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Reflection;
-using Federation.Idp.Infrastructure;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using OpenIddict.EntityFrameworkCore;
@@ -45,28 +44,25 @@ public sealed class ApplicationSnapshots(TimeProvider time)
     }
 }
 
-/// <summary>OpenIddict's EF Core application store, answering client-id lookups from <see cref="ApplicationSnapshots"/>.</summary>
+/// <summary>
+/// OpenIddict's EF Core application store, answering client-id lookups from <see cref="ApplicationSnapshots"/>
+/// without opening a database context: a client-credentials request then touches no database at all.
+/// The copy it returns is detached; EF Core loads its own tracked instance when a stored token must
+/// reference the application.
+/// </summary>
 public sealed class SnapshotApplicationStore(
     IMemoryCache cache,
     IOpenIddictEntityFrameworkCoreContext context,
     IOptionsMonitor<OpenIddictEntityFrameworkCoreOptions> options,
-    ApplicationSnapshots snapshots,
-    IdpDbContext db)
+    ApplicationSnapshots snapshots)
     : OpenIddictEntityFrameworkCoreApplicationStore(cache, context, options)
 {
     public override async ValueTask<OpenIddictEntityFrameworkCoreApplication?> FindByClientIdAsync(string identifier, CancellationToken cancellationToken)
     {
         if (snapshots.Find(identifier) is { } snapshot)
         {
-            // Each request gets its own copy, attached unchanged, so tokens can still reference it.
-            var tracked = db.Set<OpenIddictEntityFrameworkCoreApplication>().Local.FirstOrDefault(a => a.Id == snapshot.Id);
-            if (tracked is not null)
-            {
-                return tracked;
-            }
-            var copy = ApplicationSnapshots.Copy(snapshot);
-            db.Attach(copy);
-            return copy;
+            // Each request gets its own copy: OpenIddict may change the instance it was given.
+            return ApplicationSnapshots.Copy(snapshot);
         }
         var application = await base.FindByClientIdAsync(identifier, cancellationToken);
         if (application is not null)

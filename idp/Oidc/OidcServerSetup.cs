@@ -79,6 +79,7 @@ public static class OidcServerSetup
                       .DisableTransportSecurityRequirement();
             });
 
+        builder.Services.AddDeferredEntityCaches();
         builder.Services.AddSingleton<VerifiedClientSecrets>();
         builder.Services.AddSingleton<ApplicationSnapshots>();
         // Keys are added whenever OpenIddict's options are (re)built, so rotation needs no restart.

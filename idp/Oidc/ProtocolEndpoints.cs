@@ -38,7 +38,7 @@ public static class ProtocolEndpoints
     }
 
     private static async Task<IResult> Authorize(
-        HttpContext http, RegisteredClients clients, IOpenIddictScopeManager scopes, IOptions<IdpOptions> options, TimeProvider time)
+        HttpContext http, RegisteredClients clients, IOptions<IdpOptions> options, TimeProvider time)
     {
         var request = http.GetOpenIddictServerRequest()
                       ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
@@ -86,15 +86,16 @@ public static class ProtocolEndpoints
         identity.SetClaim(UpstreamClaim, session.Upstream);
         identity.SetClaim(SystemClaim, system.Id);
         identity.SetScopes(request.GetScopes());
-        identity.SetResources(await Audiences(scopes, options.Value, identity.GetScopes(), request.ClientId!));
+        identity.SetResources(await Audiences(http.RequestServices, options.Value, identity.GetScopes(), request.ClientId!));
         identity.SetDestinations(Destinations);
 
         activity?.SetTag("acr", session.AssuranceLevel);
         return Results.SignIn(new ClaimsPrincipal(identity), properties: null, OpenIddictScheme);
     }
 
-    private static async Task<IResult> Token(
-        HttpContext http, RegisteredClients clients, IOpenIddictScopeManager scopes, IOptions<IdpOptions> options, LocalAccounts accounts)
+    // The scope manager and the accounts are resolved only where a grant needs them: a
+    // client-credentials request then builds no database context at all.
+    private static async Task<IResult> Token(HttpContext http, RegisteredClients clients, IOptions<IdpOptions> options)
     {
         var request = http.GetOpenIddictServerRequest()
                       ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
@@ -114,7 +115,7 @@ public static class ProtocolEndpoints
             var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, "roles");
             identity.SetClaim(Claims.Subject, request.ClientId);
             identity.SetScopes(request.GetScopes());
-            identity.SetResources(await Audiences(scopes, options.Value, identity.GetScopes(), request.ClientId!));
+            identity.SetResources(await Audiences(http.RequestServices, options.Value, identity.GetScopes(), request.ClientId!));
             identity.SetDestinations(_ => [OpenIddictConstants.Destinations.AccessToken]);
             IdpTelemetry.CountToken(GrantTypes.ClientCredentials, request.ClientId);
             return Results.SignIn(new ClaimsPrincipal(identity), properties: null, OpenIddictScheme);
@@ -125,7 +126,7 @@ public static class ProtocolEndpoints
             var principal = (await http.AuthenticateAsync(OpenIddictScheme)).Principal
                             ?? throw new InvalidOperationException("OpenIddict validated the grant but gave no principal.");
             if (principal.GetClaim(UpstreamClaim) == FederationIdentity.LocalUpstream
-                && !await accounts.IsActiveAsync(principal.GetClaim(Claims.Subject)!))
+                && !await http.RequestServices.GetRequiredService<LocalAccounts>().IsActiveAsync(principal.GetClaim(Claims.Subject)!))
             {
                 return Refuse(Errors.InvalidGrant, "The account no longer exists or is locked out.");
             }
@@ -213,7 +214,7 @@ public static class ProtocolEndpoints
     /// scope store); a token for no API is for the client itself.
     /// </summary>
     private static async Task<ImmutableArray<string>> Audiences(
-        IOpenIddictScopeManager scopes, IdpOptions options, ImmutableArray<string> granted, string clientId)
+        IServiceProvider services, IdpOptions options, ImmutableArray<string> granted, string clientId)
     {
         var audiences = new List<string>();
         var unknown = new List<string>();
@@ -230,6 +231,7 @@ public static class ProtocolEndpoints
         }
         if (unknown.Count > 0)
         {
+            var scopes = services.GetRequiredService<IOpenIddictScopeManager>();
             await foreach (var resource in scopes.ListResourcesAsync([.. unknown]))
             {
                 audiences.Add(resource);
