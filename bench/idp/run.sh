@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Token endpoint benchmark: client-credentials tokens per second and p99 latency of the
 # federation idp against node oidc-provider 9.13.3 (same client, RS256 JWT access tokens,
-# same load generator, same run), and the ratio. Loopback only, bounded in time.
+# same load generator, same run), and the ratio; plus the idp with a database row per access
+# token (Idp:StoreAccessTokens=true), to show what storing them would cost. Loopback only, bounded.
 #   bench/idp/run.sh            (CONCURRENCY=16 DURATION=15 WARMUP=10 ROUNDS=2 by default)
 # Each round drives the idp, then oidc-provider, each alone; the JIT-compiled idp needs its warm-up.
 set -euo pipefail
@@ -11,7 +12,7 @@ root=$(cd ../.. && pwd)
 export CONCURRENCY=${CONCURRENCY:-16} DURATION=${DURATION:-15} WARMUP=${WARMUP:-10}
 rounds=${ROUNDS:-2}
 export CLIENT_ID=bench-client CLIENT_SECRET=bench-secret-0123456789
-feed_port=5802 op_port=5801 idp_port=5803
+feed_port=5802 op_port=5801 idp_port=5803 stored_port=5804
 
 [[ -d node_modules ]] || npm ci --no-audit --no-fund --loglevel=error
 dotnet build "$root/idp/Federation.Idp.csproj" -c Release -nologo -v q >/dev/null
@@ -23,18 +24,23 @@ trap cleanup EXIT
 
 PORT=$feed_port node feed-server.mjs >"$work/feed.log" 2>&1 & pids+=($!)
 bin="$root/idp/bin/Release/net10.0"
-(cd "$work" && exec env ASPNETCORE_ENVIRONMENT=Production dotnet "$bin/Federation.Idp.dll" \
-  --contentRoot "$bin" --urls "http://127.0.0.1:$idp_port" \
-  --Idp:Issuer="http://127.0.0.1:$idp_port/" --Idp:SeedDemoUsers=false --Idp:SigninEventsUrl= \
-  --Feed:FeedUrl="http://127.0.0.1:$feed_port/api/federation/feed" --Feed:CachePath="$work/feed-cache.json" \
-  --Database:ConnectionString="Data Source=$work/idp.db" \
-  --Logging:LogLevel:Default=Warning) >"$work/idp.log" 2>&1 & pids+=($!); idp_pid=$!
+start_idp() { # port data-dir extra-args…
+  local port=$1 dir=$2; shift 2; mkdir -p "$dir"
+  (cd "$dir" && exec env ASPNETCORE_ENVIRONMENT=Production dotnet "$bin/Federation.Idp.dll" \
+    --contentRoot "$bin" --urls "http://127.0.0.1:$port" \
+    --Idp:Issuer="http://127.0.0.1:$port/" --Idp:SeedDemoUsers=false --Idp:SigninEventsUrl= \
+    --Feed:FeedUrl="http://127.0.0.1:$feed_port/api/federation/feed" --Feed:CachePath="$dir/feed-cache.json" \
+    --Database:ConnectionString="Data Source=$dir/idp.db" \
+    --Logging:LogLevel:Default=Warning "$@") >"$dir/idp.log" 2>&1 &
+}
+start_idp "$idp_port" "$work/idp"; pids+=($!); idp_pid=$!
+start_idp "$stored_port" "$work/stored" --Idp:StoreAccessTokens=true; pids+=($!); stored_pid=$!
 PORT=$op_port node oidc-provider-server.mjs >"$work/op.log" 2>&1 & pids+=($!); op_pid=$!
 
 token() { curl -fsS -o /dev/null -d "grant_type=client_credentials&client_id=$CLIENT_ID&client_secret=$CLIENT_SECRET&scope=federation.feed" "$1"; }
-for url in "http://127.0.0.1:$idp_port/connect/token" "http://127.0.0.1:$op_port/token"; do
+for url in "http://127.0.0.1:$idp_port/connect/token" "http://127.0.0.1:$stored_port/connect/token" "http://127.0.0.1:$op_port/token"; do
   for _ in $(seq 1 120); do token "$url" 2>/dev/null && break; sleep 0.5; done
-  token "$url" || { echo "no token from $url"; cat "$work"/*.log; exit 1; }
+  token "$url" || { echo "no token from $url"; cat "$work"/*.log "$work"/*/idp.log; exit 1; }
 done
 
 echo "load: $CONCURRENCY concurrent clients, ${WARMUP}s warm-up, ${DURATION}s measured, $rounds rounds, each server alone"
@@ -47,16 +53,18 @@ results=()
 for round in $(seq 1 "$rounds"); do
   results+=("$(measure "$idp_pid" "http://127.0.0.1:$idp_port/connect/token")")
   results+=("$(measure "$op_pid" "http://127.0.0.1:$op_port/token")")
+  results+=("$(measure "$stored_pid" "http://127.0.0.1:$stored_port/connect/token")")
 done
 node -e '
 const runs = process.argv.slice(1).map(JSON.parse);
-const idp = runs.filter((_, i) => i % 2 === 0), op = runs.filter((_, i) => i % 2 === 1);
-const row = (name, r) => console.log(`${name.padEnd(22)} ${String(r.tokensPerSecond).padStart(9)} tokens/s   p50 ${String(r.p50ms).padStart(7)} ms   p99 ${String(r.p99ms).padStart(7)} ms   cpu ${String(r.cpuMsPerToken).padStart(5)} ms/token   errors ${r.errors}`);
-idp.forEach((r, i) => { row(`federation idp #${i + 1}`, r); row(`oidc-provider #${i + 1}`, op[i]); });
+const idp = runs.filter((_, i) => i % 3 === 0), op = runs.filter((_, i) => i % 3 === 1), stored = runs.filter((_, i) => i % 3 === 2);
+const row = (name, r) => console.log(`${name.padEnd(30)} ${String(r.tokensPerSecond).padStart(9)} tokens/s   p50 ${String(r.p50ms).padStart(7)} ms   p99 ${String(r.p99ms).padStart(7)} ms   cpu ${String(r.cpuMsPerToken).padStart(5)} ms/token   errors ${r.errors}`);
+idp.forEach((r, i) => { row(`federation idp #${i + 1}`, r); row(`oidc-provider #${i + 1}`, op[i]); row(`idp, access tokens stored #${i + 1}`, stored[i]); });
 const mean = (xs, k) => xs.reduce((a, r) => a + r[k], 0) / xs.length;
-const [ti, to, pi, po] = [mean(idp, "tokensPerSecond"), mean(op, "tokensPerSecond"), mean(idp, "p99ms"), mean(op, "p99ms")];
-console.log(`mean: idp ${ti.toFixed(1)} tokens/s p99 ${pi.toFixed(1)} ms; oidc-provider 9.13.3 ${to.toFixed(1)} tokens/s p99 ${po.toFixed(1)} ms`);
+const [ti, to, ts, pi, po] = [mean(idp, "tokensPerSecond"), mean(op, "tokensPerSecond"), mean(stored, "tokensPerSecond"), mean(idp, "p99ms"), mean(op, "p99ms")];
+console.log(`mean: idp ${ti.toFixed(1)} tokens/s p99 ${pi.toFixed(1)} ms; oidc-provider 9.13.3 ${to.toFixed(1)} tokens/s p99 ${po.toFixed(1)} ms; idp storing access tokens ${ts.toFixed(1)} tokens/s p99 ${mean(stored, "p99ms").toFixed(1)} ms`);
 const [ci, co] = [mean(idp, "cpuMsPerToken"), mean(op, "cpuMsPerToken")];
 console.log(`ratio (idp / oidc-provider): throughput ${(ti / to).toFixed(2)}x, p99 latency ${(pi / po).toFixed(2)}x, cpu per token ${(ci / co).toFixed(2)}x`);
+console.log(`storing each access token: throughput ${(ts / ti).toFixed(2)}x of the idp without, cpu per token ${(mean(stored, "cpuMsPerToken") / ci).toFixed(2)}x`);
 console.log(`machine load average now: ${require("fs").readFileSync("/proc/loadavg", "utf8").split(" ")[0]} (2 cores)`);
 ' "${results[@]}"

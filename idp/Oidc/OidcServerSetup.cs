@@ -90,15 +90,18 @@ public static class OidcServerSetup
 
     /// <summary>
     /// Access tokens are self-contained JWTs that live minutes: storing each one would cost a
-    /// database write per token (the benchmark shows it) and buy nothing the gateway uses.
+    /// database write per token (the benchmark shows it) and buy nothing the gateway uses, so they
+    /// are not stored unless <see cref="IdpOptions.StoreAccessTokens"/> asks for it.
     /// Authorization codes and refresh tokens stay stored, for redemption, revocation and reuse detection.
     /// </summary>
-    public sealed class SkipAccessTokenStorage : IOpenIddictServerHandler<GenerateTokenContext>
+    public sealed class SkipAccessTokenStorage(IOptions<IdpOptions> options) : IOpenIddictServerHandler<GenerateTokenContext>
     {
+        private readonly bool _store = options.Value.StoreAccessTokens;
+
         public ValueTask HandleAsync(GenerateTokenContext context)
         {
             // OpenIddict 7 names token types by their URN; older versions by their hint.
-            if (context.TokenType is TokenTypeIdentifiers.AccessToken or TokenTypeHints.AccessToken)
+            if (!_store && context.TokenType is TokenTypeIdentifiers.AccessToken or TokenTypeHints.AccessToken)
             {
                 context.CreateTokenEntry = false;
             }
