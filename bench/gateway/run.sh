@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
 # Gateway benchmark, one run on loopback with wrk: the backend direct, nginx as a plain reverse
-# proxy, bare YARP with one static route, and the Federation gateway with a bearer-token user,
-# the access-policy check and signed identity headers. Prints req/s, p50, p99 and ratios.
-#   bench/gateway/run.sh            (DURATION=10s CONNECTIONS=32 THREADS=1 to change;
+# proxy, bare YARP with one static route, and the Federation gateway with the access-policy check
+# and signed identity headers, once for a person with a session cookie (made by the gateway's own
+# OpenID Connect sign-in) and once for a program with a bearer token. Prints req/s, p50, p99, ratios.
+#   bench/gateway/run.sh            (DURATION=10s WARMUP=15s CONNECTIONS=32 THREADS=1 to change;
+#                                    LAYOUT=pinned puts wrk alone on CPU 1 and everything measured on CPU 0;
 #                                    PROFILE=/tmp/gw.nettrace to sample the gateway's CPU with dotnet-trace;
 #                                    DIAG=1 adds rows for the gateway without proxying)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
 DURATION=${DURATION:-10s}
+# .NET compiles hot code again with profile data (tiered PGO) during the first seconds under load;
+# a short warm-up measures that instrumented code, not the steady state (3 s: bare YARP 0.6x nginx).
+WARMUP=${WARMUP:-15s}
+LAYOUT=${LAYOUT:-shared}
+warm_s=${WARMUP%s}
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-1}
 work=$(mktemp -d)
@@ -25,14 +32,19 @@ dotnet build -c Release -nologo -v q gateway/Federation.Gateway.csproj >&2
 kit=bench/gateway/BenchKit/bin/Release/net10.0/BenchKit.dll
 gatewaydll=gateway/bin/Release/net10.0/Federation.Gateway.dll
 
+# shared: every process on both cores, as deployed. pinned: wrk (one thread) alone on CPU 1, the
+# proxies and the backend on CPU 0, so the load generator never competes with what it measures.
+server=(); client=()
+if [[ $LAYOUT == pinned ]]; then server=(taskset -c 0); client=(taskset -c 1); fi
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 wait_for() { for _ in $(seq 1 100); do curl -fsS -o /dev/null "$@" 2>/dev/null && return 0; sleep 0.2; done; echo "not answering: $*" >&2; exit 1; }
 
 backend_port=$(free_port); yarp_port=$(free_port); nginx_port=$(free_port); issuer_port=$(free_port); gateway_port=$(free_port)
 backend=http://127.0.0.1:$backend_port
 
-DOTNET_gcServer=1 dotnet "$kit" backend --urls "$backend" >"$work/backend.log" 2>&1 & pids+=($!)
-dotnet "$kit" yarp --urls "http://127.0.0.1:$yarp_port" --upstream "$backend" >"$work/yarp.log" 2>&1 & pids+=($!)
+DOTNET_gcServer=1 "${server[@]}" dotnet "$kit" backend --urls "$backend" >"$work/backend.log" 2>&1 & pids+=($!)
+"${server[@]}" dotnet "$kit" yarp --urls "http://127.0.0.1:$yarp_port" --upstream "$backend" >"$work/yarp.log" 2>&1 & pids+=($!)
 dotnet "$kit" issuer --urls "http://127.0.0.1:$issuer_port" --token-file "$work/token" >"$work/issuer.log" 2>&1 & pids+=($!)
 
 cat >"$work/nginx.conf" <<NGINX
@@ -57,7 +69,7 @@ http {
   }
 }
 NGINX
-nginx -c "$work/nginx.conf" -g 'daemon off;' >"$work/nginx.log" 2>&1 & pids+=($!)
+"${server[@]}" nginx -c "$work/nginx.conf" -g 'daemon off;' >"$work/nginx.log" 2>&1 & pids+=($!)
 
 wait_for "$backend/health"
 wait_for "http://127.0.0.1:$issuer_port/jwks"
@@ -77,19 +89,23 @@ Feed__FeedUrl="http://127.0.0.1:9/api/federation/feed" Feed__CachePath="$work/fe
 Identity__Authority="http://127.0.0.1:$issuer_port/" Identity__ClientSecret=bench-secret \
 Gateway__Backends__bench__SigningKey=bench-signing-key-0123456789-0123456789 \
 Gateway__RateLimits__PermitsPerUser=100000000 Gateway__RateLimits__PermitsPerAddress=100000000 \
-  dotnet "$gatewaydll" --urls "http://127.0.0.1:$gateway_port" --contentRoot "$root/gateway" >"$work/gateway.log" 2>&1 & pids+=($!)
+  "${server[@]}" dotnet "$gatewaydll" --urls "http://127.0.0.1:$gateway_port" --contentRoot "$root/gateway" >"$work/gateway.log" 2>&1 & pids+=($!)
 gateway_pid=$!
 
 token=$(cat "$work/token")
 wait_for "http://127.0.0.1:$yarp_port/bench/"
 wait_for "http://127.0.0.1:$nginx_port/bench/"
 wait_for -H "Authorization: Bearer $token" "http://127.0.0.1:$gateway_port/bench/"
+# A person's session: the gateway's own OpenID Connect sign-in (code + PKCE) at the bench issuer.
+dotnet "$kit" signin --gateway "http://127.0.0.1:$gateway_port/" --path /bench/ --cookie-file "$work/cookie" >&2
+cookie=$(cat "$work/cookie")
+wait_for -H "Cookie: $cookie" "http://127.0.0.1:$gateway_port/bench/"
 
 
 run() { # name url [header]
   local name=$1 url=$2; shift 2
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d3s "$@" "$url" >/dev/null  # warm-up (JIT, pools)
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$url" >"$work/$name.wrk"
+  "${client[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$@" "$url" >/dev/null  # warm-up (JIT, pools)
+  "${client[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$url" >"$work/$name.wrk"
   local rps p50 p99 errors
   rps=$(awk '/^Requests\/sec:/ {print $2}' "$work/$name.wrk")
   p50=$(awk '$1=="50%" {print $2}' "$work/$name.wrk")
@@ -98,20 +114,21 @@ run() { # name url [header]
   echo "$name $rps $p50 $p99 ${errors:-}" >>"$work/results"
 }
 
-echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION on $(nproc) cores" >&2
+echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION (warm-up $WARMUP) on $(nproc) cores, layout $LAYOUT, load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 run backend-direct "$backend/"
 run nginx "http://127.0.0.1:$nginx_port/bench/"
 run bare-yarp "http://127.0.0.1:$yarp_port/bench/"
 if [[ -n ${DIAG:-} ]]; then
   # Gateway -> backend connections in the middle of its run: a few dozen means pooled keep-alive.
-  (sleep 8; ss -tnp state established "( dport = :$backend_port )" | grep -c "pid=$gateway_pid," >"$work/upstream-connections") &
-  (sleep 8; ps -o nlwp= -p "$gateway_pid" >"$work/gateway-threads") &
+  (sleep $((warm_s + 5)); ss -tnp state established "( dport = :$backend_port )" | grep -c "pid=$gateway_pid," >"$work/upstream-connections") &
+  (sleep $((warm_s + 5)); ps -o nlwp= -p "$gateway_pid" >"$work/gateway-threads") &
 fi
 if [[ -n ${PROFILE:-} ]]; then
   # PROFILE=out.nettrace: CPU samples of the gateway during its measured run (dotnet-trace).
-  (sleep 4; dotnet-trace collect -p "$gateway_pid" --profile dotnet-sampled-thread-time --format Speedscope --duration 00:00:00:06 -o "$PROFILE" >/dev/null 2>&1) &
+  (sleep $((warm_s + 1)); dotnet-trace collect -p "$gateway_pid" --profile dotnet-sampled-thread-time --format Speedscope --duration 00:00:00:06 -o "$PROFILE" >/dev/null 2>&1) &
 fi
-run federation-gateway "http://127.0.0.1:$gateway_port/bench/" -H "Authorization: Bearer $token"
+run gateway-cookie "http://127.0.0.1:$gateway_port/bench/" -H "Cookie: $cookie" -H "Accept: text/html"
+run gateway-bearer "http://127.0.0.1:$gateway_port/bench/" -H "Authorization: Bearer $token"
 if [[ -n ${DIAG:-} ]]; then
   # Where the gateway's time goes: its pipeline without proxying, and the gate without a backend call.
   run gw-health-live "http://127.0.0.1:$gateway_port/health/live"

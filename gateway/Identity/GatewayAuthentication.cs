@@ -54,6 +54,8 @@ public static class GatewayAuthentication
 
         services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
             .Configure<IOptions<GatewayIdentityOptions>>((o, identity) => o.ExpireTimeSpan = identity.Value.SessionLifetime);
+        // After the framework's post-configure, which creates the ticket format this wraps.
+        services.AddSingleton<IPostConfigureOptions<CookieAuthenticationOptions>, CacheSessionTickets>();
 
         services.AddOptions<OpenIdConnectOptions>(OpenIdConnectDefaults.AuthenticationScheme)
             .Configure<IOptions<GatewayIdentityOptions>>((o, identityOptions) => ConfigureOpenIdConnect(o, identityOptions.Value))
@@ -62,6 +64,7 @@ public static class GatewayAuthentication
             .ValidateOnStart();
 
         services.AddSingleton<ValidatedTokenCache>();
+        services.AddSingleton<UserFactsCache>();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<GatewayIdentityOptions>, SystemDirectory, ValidatedTokenCache>((o, identityOptions, directory, cache) =>
             {

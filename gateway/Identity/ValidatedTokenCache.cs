@@ -31,7 +31,7 @@ public sealed class ValidatedTokenCache(TimeProvider time)
             return null;
         }
         // Each request gets its own copy: nothing downstream can change another request's user.
-        return entry.Principal.Clone();
+        return Principals.DeepCopy(entry.Principal);
     }
 
     public void Remember(string token, ClaimsPrincipal principal, DateTimeOffset expires)
@@ -41,7 +41,7 @@ public sealed class ValidatedTokenCache(TimeProvider time)
             _entries.Clear(); // crude bound; the next requests simply validate again
         }
         var until = time.GetUtcNow() + MaxAge;
-        _entries[token] = new Entry(principal.Clone(), until < expires ? until : expires);
+        _entries[token] = new Entry(Principals.DeepCopy(principal), until < expires ? until : expires);
     }
 
     /// <summary>Hooks the cache into the JwtBearer handler's events.</summary>

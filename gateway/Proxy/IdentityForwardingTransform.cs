@@ -64,17 +64,19 @@ public sealed class IdentityForwardingTransform(IdentitySigning signing, TimePro
         if (signing.For(identity.System.Id) is { } signer)
         {
             // Every client X-Federation-* header is gone, so these are exactly the ones the backend gets.
-            var identityHeaders = BuildHeaders(identity.System, transform.HttpContext.User, time.GetUtcNow());
-            foreach (var (name, value) in identityHeaders)
+            foreach (var (name, value) in identity.User.SignedHeaders(identity.System, signer, time.GetUtcNow()))
             {
                 headers.TryAddWithoutValidation(name, value);
             }
-            headers.TryAddWithoutValidation(FederationHeaders.Signature, signer.Sign(identityHeaders));
         }
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>The released attributes the user has, as header name and encoded value. Public for tests.</summary>
+    /// <summary>
+    /// The released attributes the user has, as header name and encoded value, with the system and
+    /// the timestamp (not yet the signature). <see cref="Identity.UserFacts"/> calls this once per user,
+    /// system and second.
+    /// </summary>
     public static List<KeyValuePair<string, string>> BuildHeaders(FeedSystem system, ClaimsPrincipal user, DateTimeOffset now)
     {
         var result = new List<KeyValuePair<string, string>>(system.Release.Count + 2)
@@ -110,7 +112,8 @@ public sealed class IdentityForwardingTransform(IdentitySigning signing, TimePro
     /// </summary>
     private static void RemoveClientIdentity(HttpRequest incoming, HttpRequestMessage outgoing)
     {
-        foreach (var name in incoming.Headers.Keys)
+        // Enumerating the headers, not .Keys: Kestrel builds a new set for every .Keys call.
+        foreach (var (name, _) in incoming.Headers)
         {
             if (FederationHeaders.IsFederationHeader(name))
             {

@@ -12,7 +12,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 namespace Federation.Gateway.Proxy;
 
 /// <summary>What the gate decided, for the forwarding transform.</summary>
-public sealed record ForwardedIdentity(FeedSystem System, string? AccessToken);
+public sealed record ForwardedIdentity(FeedSystem System, string? AccessToken, UserFacts User);
 
 /// <summary>
 /// Runs inside YARP's pipeline, after the route is known and before a destination is picked:
@@ -23,6 +23,7 @@ public sealed class SystemGateMiddleware(
     RequestDelegate next,
     SystemDirectory directory,
     IdentitySigning signing,
+    UserFactsCache userFacts,
     GatewayMetrics metrics,
     ILogger<SystemGateMiddleware> logger)
 {
@@ -57,7 +58,8 @@ public sealed class SystemGateMiddleware(
             return;
         }
 
-        var decision = AccessPolicyEvaluator.Evaluate(system.Access, UserAttributes.From(user));
+        var facts = userFacts.For(user);
+        var decision = AccessPolicyEvaluator.Evaluate(system.Access, facts.Attributes);
         metrics.RecordDecision(system.Id, decision);
         switch (decision.Outcome)
         {
@@ -109,7 +111,7 @@ public sealed class SystemGateMiddleware(
             return;
         }
 
-        context.Features.Set(new ForwardedIdentity(system, token));
+        context.Features.Set(new ForwardedIdentity(system, token, facts));
         await next(context);
     }
 

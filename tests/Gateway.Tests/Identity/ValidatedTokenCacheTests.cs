@@ -23,6 +23,17 @@ public sealed class ValidatedTokenCacheTests
     }
 
     [Fact]
+    public void A_claim_added_to_one_requests_user_is_not_in_the_next_ones()
+    {
+        var cache = new ValidatedTokenCache(new FakeTimeProvider());
+        cache.Remember("token", Anna(), DateTimeOffset.MaxValue);
+
+        cache.Find("token")!.Identities.First().AddClaim(new Claim("roles", "register-admin"));
+
+        Assert.False(cache.Find("token")!.HasClaim("roles", "register-admin"));
+    }
+
+    [Fact]
     public void A_token_is_forgotten_at_its_own_expiry()
     {
         var time = new FakeTimeProvider();

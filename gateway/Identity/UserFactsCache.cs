@@ -1,0 +1,126 @@
+using System.Collections.Concurrent;
+using System.Security.Claims;
+using Federation.Feed;
+using Federation.Gateway.Forwarding;
+using Federation.Gateway.Policy;
+using Federation.Gateway.Proxy;
+
+namespace Federation.Gateway.Identity;
+
+/// <summary>
+/// What the gateway derives from a signed-in user's claims (the policy's view of the user, and per
+/// system the signed identity headers), worked out once per distinct set of claims instead of on
+/// every request. A pure memo: an entry is used only when the request's claims are exactly the
+/// ones it was computed from (every type and value, in order), so a hit gives what computing
+/// would. Nothing about trust is remembered here: the credential is authenticated and the access
+/// policy evaluated on every request before these facts are used.
+/// </summary>
+public sealed class UserFactsCache(TimeProvider time)
+{
+    /// <summary>Bounds memory for users who have left; a returning user just computes again.</summary>
+    public static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(5);
+
+    private const int MaxEntries = 20_000;
+    private readonly ConcurrentDictionary<int, UserFacts> _entries = new();
+
+    public UserFacts For(ClaimsPrincipal user)
+    {
+        var hash = Fingerprint(user);
+        var now = time.GetUtcNow();
+        if (_entries.TryGetValue(hash, out var facts) && facts.Until > now && facts.IsFor(user))
+        {
+            return facts;
+        }
+        var computed = new UserFacts(user, now + MaxAge);
+        if (facts is null || facts.Until <= now)
+        {
+            if (_entries.Count >= MaxEntries)
+            {
+                _entries.Clear(); // crude bound; the next requests simply compute again
+            }
+            _entries[hash] = computed;
+        }
+        // Otherwise another set of claims has the same hash: serve this one uncached, keep that one.
+        return computed;
+    }
+
+    private static int Fingerprint(ClaimsPrincipal user)
+    {
+        var hash = new HashCode();
+        foreach (var claim in user.Claims)
+        {
+            hash.Add(claim.Type, StringComparer.Ordinal);
+            hash.Add(claim.Value, StringComparer.Ordinal);
+        }
+        return hash.ToHashCode();
+    }
+}
+
+/// <summary>One user's derived facts; immutable except for the per-system memo of signed headers.</summary>
+public sealed class UserFacts
+{
+    private readonly string[] _claims;
+    private readonly ClaimsPrincipal _user;
+    private readonly ConcurrentDictionary<(FeedSystem, IdentityHeaderSigner), SystemHeaders> _headers = new();
+
+    internal UserFacts(ClaimsPrincipal user, DateTimeOffset until)
+    {
+        // The memo keeps its own principal: the request's one may be changed downstream.
+        _user = Principals.DeepCopy(user);
+        _claims = _user.Claims.SelectMany(c => new[] { c.Type, c.Value }).ToArray();
+        Attributes = UserAttributes.From(_user);
+        Until = until;
+    }
+
+    public UserAttributes Attributes { get; }
+
+    internal DateTimeOffset Until { get; }
+
+    /// <summary>
+    /// The identity headers for <paramref name="system"/>, signed with <paramref name="signer"/> at
+    /// <paramref name="now"/> (whole seconds: within one second the signature is the same anyway).
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, string>> SignedHeaders(FeedSystem system, IdentityHeaderSigner signer, DateTimeOffset now)
+    {
+        // Keyed by the feed's system object and the signer object: a new feed version (release list)
+        // or a new key is a new entry, never a stale one.
+        var headers = _headers.GetOrAdd((system, signer), static (key, user) => new SystemHeaders(key.Item1, key.Item2, user), _user);
+        return headers.SignedAt(now.ToUnixTimeSeconds());
+    }
+
+    internal bool IsFor(ClaimsPrincipal user)
+    {
+        var i = 0;
+        foreach (var claim in user.Claims)
+        {
+            if (i + 1 >= _claims.Length
+                || !string.Equals(_claims[i], claim.Type, StringComparison.Ordinal)
+                || !string.Equals(_claims[i + 1], claim.Value, StringComparison.Ordinal))
+            {
+                return false;
+            }
+            i += 2;
+        }
+        return i == _claims.Length;
+    }
+
+    private sealed class SystemHeaders(FeedSystem system, IdentityHeaderSigner signer, ClaimsPrincipal user)
+    {
+        private volatile Signed? _last;
+
+        public KeyValuePair<string, string>[] SignedAt(long unixSeconds)
+        {
+            if (_last is { } last && last.UnixSeconds == unixSeconds)
+            {
+                return last.Headers;
+            }
+            var headers = IdentityForwardingTransform.BuildHeaders(system, user, DateTimeOffset.FromUnixTimeSeconds(unixSeconds));
+            headers.Add(new(FederationHeaders.Signature, signer.Sign(headers)));
+            var signed = new Signed(unixSeconds, [.. headers]);
+            _last = signed;
+            return signed.Headers;
+        }
+    }
+
+    private sealed record Signed(long UnixSeconds, KeyValuePair<string, string>[] Headers);
+}
