@@ -2,6 +2,7 @@ using Federation.Gateway.Identity;
 using Federation.Gateway.Pages;
 using Federation.Gateway.Proxy;
 using Federation.Gateway.Routing;
+using Federation.Gateway.Telemetry;
 using Federation.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -9,6 +10,7 @@ builder.AddServiceDefaults("federation-gateway");
 builder.AddFeedRouting();
 builder.AddGatewayAuthentication();
 builder.AddGatewayRateLimits();
+builder.AddGatewayTelemetry();
 
 var app = builder.Build();
 app.UseProblemDetailsForErrors();

@@ -29,7 +29,6 @@ public static class FeedRoutingExtensions
         services.AddSingleton<FeedProxyConfigProvider>();
         services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<FeedProxyConfigProvider>());
         services.AddSingleton<IdentitySigning>();
-        services.AddSingleton<GatewayMetrics>();
         services.AddSingleton<IForwarderHttpClientFactory, GatewayHttpClientFactory>();
         services.AddReverseProxy()
             .AddTransforms<IdentityForwardingTransform>();

@@ -39,4 +39,22 @@ public sealed class GatewayMetricsTests(GatewayRig rig) : IClassFixture<GatewayR
         Assert.Contains(seen, m => m.Instrument == "federation.gateway.policy.decisions" && m.Tags["reason"] == "role");
         Assert.Contains(seen, m => m.Instrument == "federation.gateway.upstream.healthy" && m.Tags["system"] == "larare" && m.Value == 1);
     }
+
+    [Fact]
+    public async Task The_scrape_has_the_gateways_instruments_and_not_the_dropped_framework_duplicates()
+    {
+        using var teacher = rig.Client(rig.Issuer.Mint("anna.larare", roles: ["larare"]));
+        Assert.Equal(HttpStatusCode.OK, (await teacher.GetAsync("/larare/")).StatusCode);
+
+        var scrape = "";
+        await Loopback.EventuallyAsync(async () =>
+        {
+            scrape = await teacher.GetStringAsync("/metrics");
+            return scrape.Contains("federation_gateway_requests", StringComparison.Ordinal);
+        }, "gateway instruments in the scrape");
+
+        Assert.Contains("http_server_request_duration", scrape, StringComparison.Ordinal);
+        Assert.DoesNotContain("http_server_active_requests", scrape, StringComparison.Ordinal);
+        Assert.DoesNotContain("aspnetcore_routing_match_attempts", scrape, StringComparison.Ordinal);
+    }
 }
