@@ -129,19 +129,37 @@ public sealed class IdentityForwardingTransform(IdentitySigning signing, TimePro
         }
         if (incoming.Headers.ContainsKey(HeaderNames.Cookie) && outgoing.Headers.TryGetValues(HeaderNames.Cookie, out var cookies))
         {
-            var kept = cookies
-                .SelectMany(c => c.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-                .Where(c => !IsGatewayCookie(c))
-                .ToList();
+            var kept = WithoutGatewayCookies(cookies);
             outgoing.Headers.Remove(HeaderNames.Cookie);
-            if (kept.Count > 0)
+            if (kept is not null)
             {
-                outgoing.Headers.TryAddWithoutValidation(HeaderNames.Cookie, string.Join("; ", kept));
+                outgoing.Headers.TryAddWithoutValidation(HeaderNames.Cookie, kept);
             }
         }
     }
 
-    private static bool IsGatewayCookie(string cookie) =>
+    /// <summary>The backend's own cookies, <c>; </c>-separated; null if only the gateway's were sent.</summary>
+    private static string? WithoutGatewayCookies(IEnumerable<string> headerValues)
+    {
+        // Scanned in place: a session cookie is several KB, and usually the only one.
+        System.Text.StringBuilder? kept = null;
+        foreach (var header in headerValues)
+        {
+            foreach (var range in header.AsSpan().Split(';'))
+            {
+                var cookie = header.AsSpan(range).Trim();
+                if (cookie.IsEmpty || IsGatewayCookie(cookie))
+                {
+                    continue;
+                }
+                kept = kept is null ? new System.Text.StringBuilder() : kept.Append("; ");
+                kept.Append(cookie);
+            }
+        }
+        return kept?.ToString();
+    }
+
+    private static bool IsGatewayCookie(ReadOnlySpan<char> cookie) =>
         cookie.StartsWith(Identity.GatewayAuthentication.CookieName, StringComparison.Ordinal)
         || cookie.StartsWith(".AspNetCore.", StringComparison.Ordinal)
         || cookie.StartsWith(SystemGateMiddleware.NoticeCookiePrefix, StringComparison.Ordinal);

@@ -78,12 +78,12 @@ public sealed class IdentityForwardingTests(GatewayRig rig) : IClassFixture<Gate
     {
         using var client = rig.Client(Anna());
         using var request = new HttpRequestMessage(HttpMethod.Get, "/echo/");
-        request.Headers.Add("Cookie", "federation.session=abc; skolans-egen=1; .AspNetCore.Correlation.x=y");
+        request.Headers.Add("Cookie", "federation.session=abc; skolans-egen=1; .AspNetCore.Correlation.x=y;federation.notice.echo=1;  schema=7a");
 
         var echo = (await (await client.SendAsync(request)).Content.ReadFromJsonAsync<EchoResponse>())!;
 
         Assert.False(echo.Headers.ContainsKey("authorization"));
-        Assert.Equal("skolans-egen=1", echo.Headers["cookie"]);
+        Assert.Equal("skolans-egen=1; schema=7a", echo.Headers["cookie"]);
     }
 
     [Fact]
