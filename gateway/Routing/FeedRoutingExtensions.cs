@@ -5,6 +5,7 @@ using Federation.Gateway.Telemetry;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Health;
 
 namespace Federation.Gateway.Routing;
 
@@ -30,6 +31,11 @@ public static class FeedRoutingExtensions
         services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<FeedProxyConfigProvider>());
         services.AddSingleton<IdentitySigning>();
         services.AddSingleton<IForwarderHttpClientFactory, GatewayHttpClientFactory>();
+        // YARP keeps an upstream that failed passively out for the longer of the cluster's
+        // reactivation period and the failure detection window (60 s by default), so without this
+        // a backend that came back got no traffic for a minute whatever Gateway:ReactivationPeriod said.
+        services.AddOptions<TransportFailureRateHealthPolicyOptions>()
+            .Configure<IOptions<GatewayOptions>>((o, gateway) => o.DetectionWindowSize = gateway.Value.ReactivationPeriod);
         services.AddReverseProxy()
             .AddTransforms<IdentityForwardingTransform>();
         return builder;

@@ -63,7 +63,8 @@ public sealed class UpstreamHealthTests(GatewayRig rig) : IClassFixture<GatewayR
             await rig.BackendB.RestartAsync();
         }
 
+        // Within a few reactivation periods (1 s here), not YARP's one-minute passive detection window.
         await Loopback.EventuallyAsync(async () =>
-            (await client.GetFromJsonAsync<EchoResponse>("/pair/"))!.Backend == "B", "B back in rotation");
+            (await client.GetFromJsonAsync<EchoResponse>("/pair/"))!.Backend == "B", "B back in rotation", seconds: 15);
     }
 }
