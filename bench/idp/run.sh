@@ -3,13 +3,14 @@
 # federation idp against node oidc-provider 9.13.3 (same client, RS256 JWT access tokens,
 # same load generator, same run), and the ratio; plus the idp with a database row per access
 # token (Idp:StoreAccessTokens=true), to show what storing them would cost. Loopback only, bounded.
-#   bench/idp/run.sh            (CONCURRENCY=16 DURATION=15 WARMUP=10 ROUNDS=2 by default)
-# Each round drives the idp, then oidc-provider, each alone; the JIT-compiled idp needs its warm-up.
+#   bench/idp/run.sh            (CONCURRENCY=16 DURATION=15 WARMUP=20 ROUNDS=2 by default)
+# Each round drives each server alone after its own warm-up: steady state, the JIT (tiered PGO in
+# .NET, V8 in node) has recompiled the hot paths by then.
 set -euo pipefail
 cd "$(dirname "$0")"
 here=$(pwd)
 root=$(cd ../.. && pwd)
-export CONCURRENCY=${CONCURRENCY:-16} DURATION=${DURATION:-15} WARMUP=${WARMUP:-10}
+export CONCURRENCY=${CONCURRENCY:-16} DURATION=${DURATION:-15} WARMUP=${WARMUP:-20}
 rounds=${ROUNDS:-2}
 export CLIENT_ID=bench-client CLIENT_SECRET=bench-secret-0123456789
 feed_port=5802 op_port=5801 idp_port=5803 stored_port=5804
