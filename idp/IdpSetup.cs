@@ -101,7 +101,7 @@ public static class IdpSetup
         app.UseWhen(ctx => !IsMachineEndpoint(ctx.Request.Path), branch => branch.UseRequestLocalization());
         // Protocol errors that cannot go back to the client are shown as a page that says what happened.
         app.UseWhen(
-            ctx => ctx.Request.Path.StartsWithSegments("/connect/authorize") || ctx.Request.Path.StartsWithSegments("/connect/endsession"),
+            ctx => ctx.Request.Path.StartsWithSegments(ProtocolPaths.Authorization) || ctx.Request.Path.StartsWithSegments(ProtocolPaths.EndSession),
             branch => branch.UseStatusCodePagesWithReExecute("/error"));
         app.UseRouting();
         app.UseCors(); // before authentication: OpenIddict answers the token endpoint there
@@ -111,10 +111,13 @@ public static class IdpSetup
         return app;
     }
 
-    private static bool IsMachineEndpoint(PathString path) =>
-        path.StartsWithSegments("/connect/token") || path.StartsWithSegments("/connect/introspect")
-        || path.StartsWithSegments("/connect/revoke") || path.StartsWithSegments("/connect/userinfo")
-        || path.StartsWithSegments("/.well-known") || path.StartsWithSegments("/health") || path.StartsWithSegments("/metrics");
+    private static readonly PathString[] MachineEndpoints =
+    [
+        ProtocolPaths.Token, ProtocolPaths.Introspection, ProtocolPaths.Revocation, ProtocolPaths.UserInfo,
+        ProtocolPaths.WellKnown, "/health", "/metrics",
+    ];
+
+    private static bool IsMachineEndpoint(PathString path) => MachineEndpoints.Any(path.StartsWithSegments);
 
     public static WebApplication MapSignInUi(this WebApplication app)
     {

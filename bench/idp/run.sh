@@ -8,7 +8,6 @@
 # .NET, V8 in node) has recompiled the hot paths by then.
 set -euo pipefail
 cd "$(dirname "$0")"
-here=$(pwd)
 root=$(cd ../.. && pwd)
 export CONCURRENCY=${CONCURRENCY:-16} DURATION=${DURATION:-15} WARMUP=${WARMUP:-20}
 rounds=${ROUNDS:-2}
@@ -45,8 +44,8 @@ for url in "http://127.0.0.1:$idp_port/connect/token" "http://127.0.0.1:$stored_
 done
 
 echo "load: $CONCURRENCY concurrent clients, ${WARMUP}s warm-up, ${DURATION}s measured, $rounds rounds, each server alone"
-# CPU milliseconds per token (user+system of the server process over the measured window) as
-# well: on a shared machine throughput depends on what else runs; CPU per token much less.
+# CPU milliseconds per token as well (user+system of the server process over the measured window):
+# it moves less than throughput when other work shares the machine, but it moves (20-80 % seen).
 measure() { # pid url
   SERVER_PID="$1" CLK_TCK="$(getconf CLK_TCK)" URL="$2" node load.mjs
 }

@@ -12,7 +12,7 @@ namespace Federation.Idp.Oidc;
 public static class BrowserClientCors
 {
     private static readonly PathString[] BrowserEndpoints =
-        ["/connect/token", "/connect/revoke", "/connect/userinfo", "/.well-known"];
+        [ProtocolPaths.Token, ProtocolPaths.Revocation, ProtocolPaths.UserInfo, ProtocolPaths.WellKnown];
 
     public static IServiceCollection AddBrowserClientCors(this IServiceCollection services)
     {

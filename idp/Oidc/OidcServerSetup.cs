@@ -36,12 +36,12 @@ public static class OidcServerSetup
                 {
                     server.SetIssuer(idp.Issuer);
                 }
-                server.SetAuthorizationEndpointUris("connect/authorize")
-                      .SetTokenEndpointUris("connect/token")
-                      .SetUserInfoEndpointUris("connect/userinfo")
-                      .SetIntrospectionEndpointUris("connect/introspect")
-                      .SetRevocationEndpointUris("connect/revoke")
-                      .SetEndSessionEndpointUris("connect/endsession");
+                server.SetAuthorizationEndpointUris(ProtocolPaths.RelativeToIssuer(ProtocolPaths.Authorization))
+                      .SetTokenEndpointUris(ProtocolPaths.RelativeToIssuer(ProtocolPaths.Token))
+                      .SetUserInfoEndpointUris(ProtocolPaths.RelativeToIssuer(ProtocolPaths.UserInfo))
+                      .SetIntrospectionEndpointUris(ProtocolPaths.RelativeToIssuer(ProtocolPaths.Introspection))
+                      .SetRevocationEndpointUris(ProtocolPaths.RelativeToIssuer(ProtocolPaths.Revocation))
+                      .SetEndSessionEndpointUris(ProtocolPaths.RelativeToIssuer(ProtocolPaths.EndSession));
 
                 server.AllowAuthorizationCodeFlow()
                       .AllowRefreshTokenFlow()
