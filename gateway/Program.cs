@@ -6,6 +6,8 @@ using Federation.Gateway.Telemetry;
 using Federation.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
+// The backends' own Server header passes through; the gateway does not announce itself.
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 builder.AddServiceDefaults("federation-gateway");
 builder.AddFeedRouting();
 builder.AddGatewayAuthentication();

@@ -71,7 +71,7 @@ public static class ServiceDefaults
         // provider would still listen and build every span (a third of a proxied request's CPU
         // in the gateway); W3C trace context flows anyway: ASP.NET Core starts an unrecorded
         // activity per request for log correlation, and HttpClient propagates it.
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        if (IsTracing(builder.Configuration))
         {
             otel.WithTracing(tracing => tracing
                     .AddSource(TelemetryPrefix + ".*")
@@ -83,6 +83,10 @@ public static class ServiceDefaults
                 .UseOtlpExporter();
         }
     }
+
+    /// <summary>Whether spans are recorded and exported (an OTLP endpoint is configured).</summary>
+    public static bool IsTracing(Microsoft.Extensions.Configuration.IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
 
     /// <summary>
     /// <c>/health/live</c> (the process answers), <c>/health/ready</c> (checks tagged

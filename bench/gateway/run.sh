@@ -44,7 +44,9 @@ backend_port=$(free_port); yarp_port=$(free_port); nginx_port=$(free_port); issu
 backend=http://127.0.0.1:$backend_port
 
 DOTNET_gcServer=1 "${server[@]}" dotnet "$kit" backend --urls "$backend" >"$work/backend.log" 2>&1 & pids+=($!)
+backend_pid=$!
 "${server[@]}" dotnet "$kit" yarp --urls "http://127.0.0.1:$yarp_port" --upstream "$backend" >"$work/yarp.log" 2>&1 & pids+=($!)
+yarp_pid=$!
 dotnet "$kit" issuer --urls "http://127.0.0.1:$issuer_port" --token-file "$work/token" >"$work/issuer.log" 2>&1 & pids+=($!)
 
 cat >"$work/nginx.conf" <<NGINX
@@ -70,6 +72,7 @@ http {
 }
 NGINX
 "${server[@]}" nginx -c "$work/nginx.conf" -g 'daemon off;' >"$work/nginx.log" 2>&1 & pids+=($!)
+nginx_pid=$!
 
 wait_for "$backend/health"
 wait_for "http://127.0.0.1:$issuer_port/jwks"
@@ -102,22 +105,33 @@ cookie=$(cat "$work/cookie")
 wait_for -H "Cookie: $cookie" "http://127.0.0.1:$gateway_port/bench/"
 
 
-run() { # name url [header]
-  local name=$1 url=$2; shift 2
+# CPU time (user + system, clock ticks) of processes and all their threads.
+cpu_ticks() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
+clk_tck=$(getconf CLK_TCK)
+
+run() { # name "proxy pids" url [header]: the proxy's and the backend's CPU per request over the measured run
+  local name=$1 proxy=$2 url=$3; shift 3
   "${client[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$@" "$url" >/dev/null  # warm-up (JIT, pools)
+  local proxy0 backend0; proxy0=$(cpu_ticks $proxy); backend0=$(cpu_ticks "$backend_pid")
   "${client[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$url" >"$work/$name.wrk"
-  local rps p50 p99 errors
+  local proxy1 backend1; proxy1=$(cpu_ticks $proxy); backend1=$(cpu_ticks "$backend_pid")
+  local rps p50 p99 errors requests
   rps=$(awk '/^Requests\/sec:/ {print $2}' "$work/$name.wrk")
+  requests=$(awk '/requests in/ {print $1}' "$work/$name.wrk")
   p50=$(awk '$1=="50%" {print $2}' "$work/$name.wrk")
   p99=$(awk '$1=="99%" {print $2}' "$work/$name.wrk")
   errors=$(awk '/Non-2xx|Socket errors/ {printf "%s ", $0}' "$work/$name.wrk")
-  echo "$name $rps $p50 $p99 ${errors:-}" >>"$work/results"
+  local proxy_us backend_us
+  proxy_us=$(awk -v a="$proxy0" -v b="$proxy1" -v n="$requests" -v h="$clk_tck" 'BEGIN { printf "%.1f", (b - a) / h * 1e6 / n }')
+  backend_us=$(awk -v a="$backend0" -v b="$backend1" -v n="$requests" -v h="$clk_tck" 'BEGIN { printf "%.1f", (b - a) / h * 1e6 / n }')
+  [[ -n $proxy ]] || proxy_us=-
+  echo "$name $rps $p50 $p99 $proxy_us $backend_us ${errors:-}" >>"$work/results"
 }
 
 echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION (warm-up $WARMUP) on $(nproc) cores, layout $LAYOUT, load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-run backend-direct "$backend/"
-run nginx "http://127.0.0.1:$nginx_port/bench/"
-run bare-yarp "http://127.0.0.1:$yarp_port/bench/"
+run backend-direct "" "$backend/"
+run nginx "$(pgrep -d" " -P "$nginx_pid")" "http://127.0.0.1:$nginx_port/bench/"
+run bare-yarp "$yarp_pid" "http://127.0.0.1:$yarp_port/bench/"
 if [[ -n ${DIAG:-} ]]; then
   # Gateway -> backend connections in the middle of its run: a few dozen means pooled keep-alive.
   (sleep $((warm_s + 5)); ss -tnp state established "( dport = :$backend_port )" | grep -c "pid=$gateway_pid," >"$work/upstream-connections") &
@@ -127,22 +141,23 @@ if [[ -n ${PROFILE:-} ]]; then
   # PROFILE=out.nettrace: CPU samples of the gateway during its measured run (dotnet-trace).
   (sleep $((warm_s + 1)); dotnet-trace collect -p "$gateway_pid" --profile dotnet-sampled-thread-time --format Speedscope --duration 00:00:00:06 -o "$PROFILE" >/dev/null 2>&1) &
 fi
-run gateway-cookie "http://127.0.0.1:$gateway_port/bench/" -H "Cookie: $cookie" -H "Accept: text/html"
-run gateway-bearer "http://127.0.0.1:$gateway_port/bench/" -H "Authorization: Bearer $token"
+run gateway-cookie "$gateway_pid" "http://127.0.0.1:$gateway_port/bench/" -H "Cookie: $cookie" -H "Accept: text/html"
+run gateway-bearer "$gateway_pid" "http://127.0.0.1:$gateway_port/bench/" -H "Authorization: Bearer $token"
 if [[ -n ${DIAG:-} ]]; then
   # Where the gateway's time goes: its pipeline without proxying, and the gate without a backend call.
-  run gw-health-live "http://127.0.0.1:$gateway_port/health/live"
-  run gw-401-no-token "http://127.0.0.1:$gateway_port/bench/" -H "Accept: application/json"
-  run gw-403-policy "http://127.0.0.1:$gateway_port/rektor/" -H "Authorization: Bearer $token"
+  run gw-health-live "$gateway_pid" "http://127.0.0.1:$gateway_port/health/live"
+  run gw-401-no-token "$gateway_pid" "http://127.0.0.1:$gateway_port/bench/" -H "Accept: application/json"
+  run gw-403-policy "$gateway_pid" "http://127.0.0.1:$gateway_port/rektor/" -H "Authorization: Bearer $token"
 fi
 
 awk '
-  { name[NR]=$1; rps[NR]=$2; p50[NR]=$3; p99[NR]=$4; err[NR]=""; for (i=5;i<=NF;i++) err[NR]=err[NR] " " $i
+  { name[NR]=$1; rps[NR]=$2; p50[NR]=$3; p99[NR]=$4; pcpu[NR]=$5; bcpu[NR]=$6; err[NR]=""; for (i=7;i<=NF;i++) err[NR]=err[NR] " " $i
     if ($1=="nginx") nginx=$2; if ($1=="bare-yarp") yarp=$2 }
   END {
-    printf "%-20s %12s %10s %10s %10s %10s\n", "target", "req/s", "p50", "p99", "x nginx", "x yarp"
-    for (i=1;i<=NR;i++) printf "%-20s %12.0f %10s %10s %10.2f %10.2f%s\n", name[i], rps[i], p50[i], p99[i], rps[i]/nginx, rps[i]/yarp, err[i]
+    printf "%-20s %10s %10s %10s %8s %8s %12s %12s\n", "target", "req/s", "p50", "p99", "x nginx", "x yarp", "proxy us/req", "backend us/req"
+    for (i=1;i<=NR;i++) printf "%-20s %10.0f %10s %10s %8.2f %8.2f %12s %12s%s\n", name[i], rps[i], p50[i], p99[i], rps[i]/nginx, rps[i]/yarp, pcpu[i], bcpu[i], err[i]
   }' "$work/results"
+echo "us/req: CPU time (user + system) per request over the measured run, the proxy's processes and the backend's"
 if [[ -f "$work/upstream-connections" ]]; then
   echo "gateway -> backend connections during its run: $(cat "$work/upstream-connections"); gateway threads: $(cat "$work/gateway-threads")"
 fi

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using System.Threading.RateLimiting;
 using Federation.Gateway.Pages;
 using Microsoft.AspNetCore.RateLimiting;
@@ -22,14 +23,15 @@ public static class GatewayRateLimits
 
     private static void Configure(RateLimiterOptions options, RateLimitOptions limits)
     {
+        // Keyed by the subject and the address themselves: nothing is built per request.
         var perUser = PartitionedRateLimiter.Create<HttpContext, string>(context =>
             context.User.FindFirst("sub")?.Value is { } subject && !IsProbe(context)
-                ? RateLimitPartition.GetFixedWindowLimiter("user:" + subject, _ => Window(limits.PermitsPerUser, limits.Window))
+                ? RateLimitPartition.GetFixedWindowLimiter(subject, _ => Window(limits.PermitsPerUser, limits.Window))
                 : RateLimitPartition.GetNoLimiter(""));
-        var perAddress = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+        var perAddress = PartitionedRateLimiter.Create<HttpContext, IPAddress>(context =>
             !IsProbe(context)
-                ? RateLimitPartition.GetFixedWindowLimiter("address:" + context.Connection.RemoteIpAddress, _ => Window(limits.PermitsPerAddress, limits.Window))
-                : RateLimitPartition.GetNoLimiter(""));
+                ? RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress ?? IPAddress.None, _ => Window(limits.PermitsPerAddress, limits.Window))
+                : RateLimitPartition.GetNoLimiter(IPAddress.None));
         options.GlobalLimiter = PartitionedRateLimiter.CreateChained(perUser, perAddress);
         options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
         options.OnRejected = async (context, cancellationToken) =>

@@ -23,6 +23,17 @@ public sealed class RoutingTests(GatewayRig rig) : IClassFixture<GatewayRig>
     }
 
     [Fact]
+    public async Task The_gateways_own_answers_do_not_name_its_server_software()
+    {
+        using var client = rig.Client();
+
+        var response = await client.GetAsync("/health/live");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty(response.Headers.Server);
+    }
+
+    [Fact]
     public async Task The_bare_public_path_reaches_the_backend_root()
     {
         using var client = rig.Client(Teacher());
