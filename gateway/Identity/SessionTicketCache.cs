@@ -27,6 +27,16 @@ public sealed class SessionTicketCache(ISecureDataFormat<AuthenticationTicket> i
 
     public AuthenticationTicket? Unprotect(string? protectedText) => Unprotect(protectedText, null);
 
+    /// <summary>
+    /// The remembered cookie text equal to <paramref name="cookie"/>, if it is still fresh: lets
+    /// <see cref="SessionCookieReader"/> hand the handler a string it already has instead of a copy.
+    /// </summary>
+    public string? KnownText(ReadOnlySpan<char> cookie) =>
+        _entries.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(cookie, out var text, out var entry)
+        && entry.Until > time.GetUtcNow()
+            ? text
+            : null;
+
     public AuthenticationTicket? Unprotect(string? protectedText, string? purpose)
     {
         if (protectedText is null || purpose is not null)
@@ -74,7 +84,9 @@ internal sealed class CacheSessionTickets(TimeProvider time) : IPostConfigureOpt
     {
         if (name == CookieAuthenticationDefaults.AuthenticationScheme && options.TicketDataFormat is not SessionTicketCache)
         {
-            options.TicketDataFormat = new SessionTicketCache(options.TicketDataFormat, time);
+            var tickets = new SessionTicketCache(options.TicketDataFormat, time);
+            options.TicketDataFormat = tickets;
+            options.CookieManager = new SessionCookieReader(options.CookieManager, tickets);
         }
     }
 }
