@@ -2,7 +2,8 @@
 # Gateway benchmark, one run on loopback with wrk: the backend direct, nginx as a plain reverse
 # proxy, bare YARP with one static route, and the Federation gateway with the access-policy check
 # and signed identity headers, once for a person with a session cookie (made by the gateway's own
-# OpenID Connect sign-in) and once for a program with a bearer token. Prints req/s, p50, p99, ratios.
+# OpenID Connect sign-in) and once for a program with a bearer token. Prints req/s, p50, p99, ratios,
+# and the CPU time per request of the proxy and of the backend.
 #   bench/gateway/run.sh            (DURATION=10s WARMUP=15s CONNECTIONS=32 THREADS=1 to change;
 #                                    LAYOUT=pinned puts wrk alone on CPU 1 and everything measured on CPU 0;
 #                                    PROFILE=/tmp/gw.nettrace to sample the gateway's CPU with dotnet-trace;
