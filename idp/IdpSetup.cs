@@ -1,5 +1,5 @@
 using System.Globalization;
-using Federation.Feed;
+using Federation.Core.Feed;
 using Federation.Idp.Audit;
 using Federation.Idp.Clients;
 using Federation.Idp.Identity;

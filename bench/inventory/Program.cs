@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Federation.Feed;
+using Federation.Core.Feed;
 using Federation.Inventory.Domain;
 using Federation.Inventory.Feed;
 using Federation.Inventory.Register;

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Claims;
-using Federation.Feed;
+using Federation.Core.Feed;
 using Federation.Gateway.Forwarding;
 using Federation.Gateway.Policy;
 using Federation.Gateway.Proxy;

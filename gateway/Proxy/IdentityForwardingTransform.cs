@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
-using Federation.Feed;
+using Federation.Core.Attributes;
+using Federation.Core.Feed;
 using Federation.Gateway.Forwarding;
 using Federation.Gateway.Policy;
 using Federation.Gateway.Routing;

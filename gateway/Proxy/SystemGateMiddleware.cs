@@ -1,4 +1,4 @@
-using Federation.Feed;
+using Federation.Core.Feed;
 using Federation.Gateway.Identity;
 using Federation.Gateway.Pages;
 using Federation.Gateway.Policy;

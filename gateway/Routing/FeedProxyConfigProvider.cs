@@ -1,4 +1,4 @@
-using Federation.Feed;
+using Federation.Core.Feed;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using Yarp.ReverseProxy.Configuration;

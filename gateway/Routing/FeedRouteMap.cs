@@ -1,4 +1,4 @@
-using Federation.Feed;
+using Federation.Core.Feed;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Health;

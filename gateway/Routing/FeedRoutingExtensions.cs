@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Federation.Feed;
+using Federation.Core.Feed;
 using Federation.Gateway.Proxy;
 using Federation.Gateway.Telemetry;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,4 @@
-using Federation.Feed;
+using Federation.Core.Attributes;
 using Federation.Idp.Identity;
 using Federation.Idp.Pages;
 using Federation.Idp.Saml.Idp;

@@ -7,7 +7,7 @@ namespace Federation.Idp.Identity;
 /// The one internal identity of a signed-in person, whatever proved it (a local account now,
 /// an upstream SAML IdP or OIDC OP later). Both protocols release from it: OIDC as claims,
 /// SAML as attributes, each only what the system's release list names
-/// (<see cref="Federation.Feed.AttributeCatalog"/>).
+/// (<see cref="Federation.Core.Attributes.AttributeCatalog"/>).
 /// </summary>
 public sealed record FederationIdentity
 {
@@ -79,7 +79,7 @@ public sealed record FederationIdentity
         var released = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         foreach (var attribute in releaseList.Distinct(StringComparer.Ordinal))
         {
-            if (Federation.Feed.AttributeCatalog.Find(attribute) is null)
+            if (Federation.Core.Attributes.AttributeCatalog.Find(attribute) is null)
             {
                 continue; // the register refuses unknown names; never release what the catalog lacks
             }

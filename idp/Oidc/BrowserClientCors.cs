@@ -1,4 +1,4 @@
-using Federation.Feed;
+using Federation.Core.Feed;
 using Federation.Idp.Clients;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 

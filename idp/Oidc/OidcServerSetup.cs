@@ -1,3 +1,4 @@
+using Federation.Core.Attributes;
 using Federation.Idp.Clients;
 using Federation.Idp.Infrastructure;
 using Federation.Idp.Keys;
@@ -52,7 +53,7 @@ public static class OidcServerSetup
                 server.RegisterScopes(Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.Roles, Scopes.Phone, Scopes.Address, Scopes.OfflineAccess);
                 // API scopes from configuration are known without a database lookup per token request.
                 server.RegisterScopes([.. idp.ApiScopes.Keys]);
-                server.RegisterClaims(Feed.AttributeCatalog.All.Select(a => a.Name).Append(Claims.Subject).ToArray());
+                server.RegisterClaims(AttributeCatalog.All.Select(a => a.Name).Append(Claims.Subject).ToArray());
 
                 server.SetAccessTokenLifetime(idp.AccessTokenLifetime)
                       .SetIdentityTokenLifetime(idp.IdentityTokenLifetime)

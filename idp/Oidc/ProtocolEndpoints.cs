@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using System.Security.Claims;
-using Federation.Feed;
+using Federation.Core.Attributes;
 using Federation.Idp.Clients;
 using Federation.Idp.Identity;
 using Federation.Idp.Telemetry;

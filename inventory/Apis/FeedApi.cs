@@ -20,8 +20,8 @@ public static class FeedApi
             .RequireAuthorization(InventoryAuth.FeedReader)
             .WithTags("Federation feed")
             .WithName("GetFederationFeed")
-            .WithSummary("The federation feed (Federation.Feed.FederationFeed). ETag + If-None-Match gives 304; ?wait=N long-polls until the version changes.")
-            .Produces<global::Federation.Feed.FederationFeed>(contentType: "application/json")
+            .WithSummary("The federation feed (Federation.Core.Feed.FederationFeed). ETag + If-None-Match gives 304; ?wait=N long-polls until the version changes.")
+            .Produces<global::Federation.Core.Feed.FederationFeed>(contentType: "application/json")
             .Produces(StatusCodes.Status304NotModified);
         return app;
     }

@@ -1,5 +1,5 @@
 using System.ComponentModel;
-using Federation.Feed;
+using Federation.Core.Feed;
 using Federation.Inventory.Auth;
 using Federation.Inventory.Domain;
 using Federation.Inventory.Infrastructure;

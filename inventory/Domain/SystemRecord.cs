@@ -1,4 +1,5 @@
-using Federation.Feed;
+using Federation.Core.Attributes;
+using Federation.Core.Feed;
 
 namespace Federation.Inventory.Domain;
 

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
-using Federation.Feed;
+using Federation.Core.Attributes;
+using Federation.Core.Feed;
 
 namespace Federation.Inventory.Domain;
 

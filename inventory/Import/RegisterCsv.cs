@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Federation.Feed;
+using Federation.Core.Feed;
 using Federation.Inventory.Domain;
 using Federation.Inventory.Register;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Federation.Feed;
+using Federation.Core.Feed;
 using Federation.Inventory.Domain;
 
 namespace Federation.Inventory.Infrastructure;

@@ -1,9 +1,9 @@
-using Federation.Feed;
+using Federation.Core.Feed;
 using Federation.Inventory.Auth;
 using Federation.Inventory.Domain;
 using Federation.Inventory.Infrastructure;
 using Microsoft.EntityFrameworkCore;
-using static Federation.Feed.PersonalDataCategory;
+using static Federation.Core.Attributes.PersonalDataCategory;
 
 namespace Federation.Inventory.Register;
 

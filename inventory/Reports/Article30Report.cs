@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using Federation.Feed;
+using Federation.Core.Attributes;
+using Federation.Core.Feed;
 using Federation.Inventory.Domain;
 
 namespace Federation.Inventory.Reports;

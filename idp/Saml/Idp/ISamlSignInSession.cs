@@ -4,7 +4,7 @@ namespace Federation.Idp.Saml.Idp;
 
 /// <summary>
 /// The signed-in user as the idp's sign-in session knows them. <see cref="Claims"/> are keyed by
-/// the register's attribute names (<see cref="Federation.Feed.AttributeCatalog"/>): <c>given_name</c>,
+/// the register's attribute names (<see cref="Federation.Core.Attributes.AttributeCatalog"/>): <c>given_name</c>,
 /// <c>email</c>, <c>eppn</c>, <c>school_units</c>, <c>roles</c>, <c>groups</c>, <c>affiliation</c>, …
 /// </summary>
 /// <param name="Subject">The internal, stable subject identifier (never shown to SPs as is).</param>

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using Federation.Feed;
+using Federation.Core.Attributes;
+using Federation.Core.Feed;
 using Federation.Idp.Saml.Storage;
 using Microsoft.Extensions.Options;
 

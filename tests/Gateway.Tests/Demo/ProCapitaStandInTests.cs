@@ -2,7 +2,7 @@ extern alias demo;
 
 using System.Net;
 using System.Text.Json;
-using Federation.Feed;
+using Federation.Core.Feed;
 using Federation.Gateway.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;

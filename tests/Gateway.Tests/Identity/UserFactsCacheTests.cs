@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using Federation.Feed;
+using Federation.Core.Feed;
 using Federation.Gateway.Forwarding;
 using Federation.Gateway.Identity;
 using Microsoft.Extensions.Time.Testing;

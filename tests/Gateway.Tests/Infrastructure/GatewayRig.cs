@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
-using Federation.Feed;
+using Federation.Core.Feed;
 using Federation.Gateway.Routing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;

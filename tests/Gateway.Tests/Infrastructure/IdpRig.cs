@@ -2,7 +2,7 @@ extern alias idp;
 
 using System.Net;
 using System.Net.Sockets;
-using Federation.Feed;
+using Federation.Core.Feed;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using ClientSync = idp::Federation.Idp.Clients.ClientSync;

@@ -1,4 +1,4 @@
-using Federation.Feed;
+using Federation.Core.Feed;
 using Federation.Gateway.Policy;
 
 namespace Federation.Gateway.Tests.Policy;

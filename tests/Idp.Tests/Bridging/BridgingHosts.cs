@@ -1,5 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
-using Federation.Feed;
+using Federation.Core.Feed;
 using Federation.Idp.Saml;
 using Federation.Idp.Saml.Storage;
 using Federation.Idp.Tests.Infrastructure;

@@ -1,4 +1,4 @@
-using Federation.Feed;
+using Federation.Core.Attributes;
 using Federation.Idp.Saml;
 using Microsoft.IdentityModel.JsonWebTokens;
 

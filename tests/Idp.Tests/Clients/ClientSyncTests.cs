@@ -1,5 +1,5 @@
 using System.Net;
-using Federation.Feed;
+using Federation.Core.Feed;
 using Federation.Idp.Tests.Infrastructure;
 
 namespace Federation.Idp.Tests.Clients;

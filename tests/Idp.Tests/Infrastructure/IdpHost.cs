@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using Federation.Feed;
+using Federation.Core.Feed;
 using Federation.Idp.Clients;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;

@@ -1,4 +1,4 @@
-using Federation.Feed;
+using Federation.Core.Feed;
 
 namespace Federation.Idp.Tests.Infrastructure;
 

@@ -46,7 +46,7 @@ public sealed class BrowserClientCorsTests(IdpHost idp) : IClassFixture<IdpHost>
         var retired = feed with
         {
             Systems = feed.Systems.Select(s => s.OidcClient?.ClientSecret is null && s.OidcClient is not null
-                ? s with { Lifecycle = Federation.Feed.LifecyclePhase.Avvecklad } : s).ToList(),
+                ? s with { Lifecycle = Federation.Core.Feed.LifecyclePhase.Avvecklad } : s).ToList(),
         };
         Assert.False(Federation.Idp.Oidc.BrowserClientCors.IsRegisteredPublicOrigin(retired, "http://127.0.0.1:7001"));
     }

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Federation.Feed;
+using Federation.Core.Attributes;
 using Federation.Idp.Tests.Infrastructure;
 using Microsoft.IdentityModel.JsonWebTokens;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
-using Federation.Feed;
+using Federation.Core.Feed;
 using Federation.Idp.Saml;
 using Federation.Idp.Saml.Sp;
 using Microsoft.Extensions.DependencyInjection;

@@ -3,7 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.RegularExpressions;
 using System.Xml;
-using Federation.Feed;
+using Federation.Core.Feed;
 using Federation.Idp.Saml;
 
 namespace Federation.Idp.Tests.Saml;

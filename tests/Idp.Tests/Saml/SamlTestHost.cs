@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using Federation.Feed;
+using Federation.Core.Feed;
 using Federation.Idp.Saml;
 using Federation.Idp.Saml.Idp;
 using Federation.Idp.Saml.Sp;

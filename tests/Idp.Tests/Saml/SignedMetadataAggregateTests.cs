@@ -1,7 +1,7 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Xml;
-using Federation.Feed;
+using Federation.Core.Feed;
 using Federation.Idp.Saml;
 using Federation.Idp.Saml.Metadata;
 using Microsoft.Extensions.Logging.Abstractions;

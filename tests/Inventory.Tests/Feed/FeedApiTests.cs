@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
-using Federation.Feed;
+using Federation.Core.Attributes;
+using Federation.Core.Feed;
 using Federation.Inventory.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Federation.Feed;
+using Federation.Core.Feed;
 using Federation.Inventory.Domain;
 using Federation.Inventory.Register;
 using Federation.Inventory.Tests.Support;

@@ -2,7 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Federation.Feed;
+using Federation.Core.Attributes;
+using Federation.Core.Feed;
 using Federation.Inventory.Domain;
 
 namespace Federation.Inventory.Tests.Support;

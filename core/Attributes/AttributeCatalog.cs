@@ -1,4 +1,4 @@
-namespace Federation.Feed;
+namespace Federation.Core.Attributes;
 
 /// <summary>
 /// Categories of personal data a record of processing can name. The codes are stored in the

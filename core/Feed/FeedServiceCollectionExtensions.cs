@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Federation.Feed;
+namespace Federation.Core.Feed;
 
 public static class FeedServiceCollectionExtensions
 {

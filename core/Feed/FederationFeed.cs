@@ -1,7 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Federation.Core.Attributes;
 
-namespace Federation.Feed;
+namespace Federation.Core.Feed;
 
 /// <summary>
 /// The one document the register publishes for the gateway and the idp

@@ -1,10 +1,11 @@
 using System.Net;
+using Federation.Core.Feed;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 
-namespace Federation.Feed.Tests;
+namespace Federation.Core.Tests.Feed;
 
 public sealed class FederationFeedClientTests : IDisposable
 {

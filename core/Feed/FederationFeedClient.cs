@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 
-namespace Federation.Feed;
+namespace Federation.Core.Feed;
 
 /// <summary>Where the register's feed is and how to follow it.</summary>
 public sealed class FeedClientOptions

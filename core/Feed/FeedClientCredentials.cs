@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 
-namespace Federation.Feed;
+namespace Federation.Core.Feed;
 
 /// <summary>How a service gets its feed token from the idp (OAuth 2.0 client credentials).</summary>
 public sealed class FeedClientCredentialsOptions

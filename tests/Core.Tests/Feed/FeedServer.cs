@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Federation.Core.Feed;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -7,7 +8,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Federation.Feed.Tests;
+namespace Federation.Core.Tests.Feed;
 
 /// <summary>
 /// A real HTTP feed endpoint on loopback that behaves like the register's: ETag, 304 on
