@@ -1,12 +1,12 @@
 using System.Globalization;
 using Federation.Core.Feed;
+using Federation.Core.Navigation;
 using Federation.Idp.Audit;
 using Federation.Idp.Clients;
 using Federation.Idp.Identity;
 using Federation.Idp.Infrastructure;
 using Federation.Idp.Keys;
 using Federation.Idp.Oidc;
-using Federation.Idp.Pages;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
 
@@ -128,7 +128,7 @@ public static class IdpSetup
             http.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
                 CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
                 new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, MaxAge = TimeSpan.FromDays(365), IsEssential = true });
-            return Results.LocalRedirect(LoginModel.SafeReturnUrl(returnUrl));
+            return Results.LocalRedirect(ReturnUrl.OrHome(returnUrl));
         }).ExcludeFromDescription();
         return app;
     }

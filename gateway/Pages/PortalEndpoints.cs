@@ -1,4 +1,5 @@
 using System.Text;
+using Federation.Core.Navigation;
 using Federation.Gateway.Policy;
 using Federation.Gateway.Routing;
 using Microsoft.AspNetCore.Authentication;
@@ -48,7 +49,7 @@ public static class PortalEndpoints
 
     private static Microsoft.AspNetCore.Http.HttpResults.ChallengeHttpResult SignIn(string? returnUrl) =>
         TypedResults.Challenge(
-            new AuthenticationProperties { RedirectUri = returnUrl is not null && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) ? returnUrl : "/" },
+            new AuthenticationProperties { RedirectUri = ReturnUrl.OrHome(returnUrl) },
             [OpenIdConnectDefaults.AuthenticationScheme]);
 
     private static Microsoft.AspNetCore.Http.HttpResults.SignOutHttpResult SignOut() =>

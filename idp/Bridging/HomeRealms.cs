@@ -1,3 +1,4 @@
+using Federation.Core.Navigation;
 using Federation.Idp.Saml;
 using Microsoft.Extensions.Options;
 
@@ -11,7 +12,7 @@ public sealed record HomeRealm(string Name, string Label, string Protocol)
     public string LoginUrl(string? returnUrl)
     {
         var path = Protocol == "saml" ? $"{SamlEndpoints.SpLoginPath}/{Uri.EscapeDataString(Name)}" : $"{OidcUpstreams.LoginPath}/{Uri.EscapeDataString(Name)}";
-        return path + QueryString.Create("returnUrl", Pages.LoginModel.SafeReturnUrl(returnUrl));
+        return path + QueryString.Create("returnUrl", ReturnUrl.OrHome(returnUrl));
     }
 }
 

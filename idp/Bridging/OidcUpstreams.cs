@@ -1,6 +1,6 @@
 using System.Security.Claims;
+using Federation.Core.Navigation;
 using Federation.Idp.Identity;
-using Federation.Idp.Pages;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.Options;
@@ -112,7 +112,7 @@ public static class OidcUpstreams
             {
                 return Results.NotFound();
             }
-            var done = $"{LoginPath}/{name}/done" + QueryString.Create("returnUrl", LoginModel.SafeReturnUrl(returnUrl));
+            var done = $"{LoginPath}/{name}/done" + QueryString.Create("returnUrl", ReturnUrl.OrHome(returnUrl));
             return Results.Challenge(new AuthenticationProperties { RedirectUri = done }, [SchemeOf(name)]);
         });
         group.MapGet("/{name}/done", async (HttpContext http, string name, string? returnUrl, IOptions<UpstreamOptions> options, UpstreamAccounts accounts) =>
@@ -122,7 +122,7 @@ public static class OidcUpstreams
             if (upstream is null || !external.Succeeded || external.Principal is null
                 || external.Properties?.Items.TryGetValue(".AuthScheme", out var scheme) != true || scheme != SchemeOf(name))
             {
-                return Results.Redirect("/login" + QueryString.Create("ReturnUrl", LoginModel.SafeReturnUrl(returnUrl)));
+                return Results.Redirect("/login" + QueryString.Create("ReturnUrl", ReturnUrl.OrHome(returnUrl)));
             }
             await http.SignOutAsync(ExternalScheme);
             FederationIdentity identity;
@@ -136,7 +136,7 @@ public static class OidcUpstreams
                 return Results.Redirect("/error");
             }
             await FederationSession.SignInAsync(http, identity);
-            return Results.LocalRedirect(LoginModel.SafeReturnUrl(returnUrl));
+            return Results.LocalRedirect(ReturnUrl.OrHome(returnUrl));
         });
     }
 

@@ -1,6 +1,6 @@
 using Federation.Core.Attributes;
+using Federation.Core.Navigation;
 using Federation.Idp.Identity;
-using Federation.Idp.Pages;
 using Federation.Idp.Saml.Idp;
 using Federation.Idp.Saml.Sp;
 using Microsoft.Extensions.Options;
@@ -34,7 +34,7 @@ public sealed class FederationSamlSignInSession : ISamlSignInSession
     public async Task<IResult> ChallengeAsync(HttpContext context, SamlChallenge challenge)
     {
         var identity = await FederationSession.GetAsync(context);
-        var returnUrl = LoginModel.SafeReturnUrl(challenge.ReturnUrl);
+        var returnUrl = ReturnUrl.OrHome(challenge.ReturnUrl);
         // Signed in but too weak: the same MFA step-up as OIDC's. Also under ForceAuthn: the second
         // factor authenticates the person anew (and the library asks again after a fresh password
         // sign-in that is still too weak, so signing out here would loop).
@@ -70,6 +70,6 @@ public sealed class SamlUpstreamSignIn(UpstreamAccounts accounts, IOptions<Upstr
                 title: "Sign-in refused");
         }
         await FederationSession.SignInAsync(context, signedIn);
-        return Results.LocalRedirect(LoginModel.SafeReturnUrl(identity.ReturnUrl));
+        return Results.LocalRedirect(ReturnUrl.OrHome(identity.ReturnUrl));
     }
 }

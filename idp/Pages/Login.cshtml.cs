@@ -71,7 +71,7 @@ public sealed class LoginModel(
         {
             IdpTelemetry.LoginDuration.Record(seconds, new KeyValuePair<string, object?>("upstream", FederationIdentity.LocalUpstream));
         }
-        return LocalRedirect(SafeReturnUrl(ReturnUrl));
+        return LocalRedirect(Federation.Core.Navigation.ReturnUrl.OrHome(ReturnUrl));
     }
 
     private PageResult Fail(string message)
@@ -83,12 +83,6 @@ public sealed class LoginModel(
 
     private static string T(string key) => UiText.T(key);
 
-    /// <summary>Only local URLs: an open redirect would hand the session to anyone's site.</summary>
-    internal static string SafeReturnUrl(string? returnUrl) =>
-        !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal)
-        && !returnUrl.StartsWith("/\\", StringComparison.Ordinal)
-            ? returnUrl
-            : "/";
 
     /// <summary>The client of the authorize request being served, for audit and metrics.</summary>
     internal static string? ClientIdOf(string? returnUrl)

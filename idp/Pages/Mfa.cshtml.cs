@@ -69,7 +69,7 @@ public sealed class MfaModel(UserManager<IdpUser> users, LocalAccounts accounts,
         var identity = await accounts.SignedInAsync(user, AssuranceLevel.Loa3, ["pwd", "otp", "mfa"]);
         await FederationSession.SignInAsync(HttpContext, identity);
         audit.Record("oidc", FederationIdentity.LocalUpstream, client, user.Id, user.UserName, "success", identity.AssuranceLevel);
-        return LocalRedirect(LoginModel.SafeReturnUrl(ReturnUrl));
+        return LocalRedirect(Federation.Core.Navigation.ReturnUrl.OrHome(ReturnUrl));
     }
 
     private async Task<(FederationIdentity? Session, IdpUser? User)> CurrentAsync()
