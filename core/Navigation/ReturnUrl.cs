@@ -31,7 +31,7 @@ public static class ReturnUrl
                 return false;
             }
         }
-        return Uri.IsWellFormedUriString(url, UriKind.Relative);
+        return true;
     }
 
     /// <summary>The URL when it is safe, otherwise <paramref name="fallback"/>.</summary>
