@@ -70,6 +70,13 @@ public static class OidcServerSetup
                     .SetOrder(OpenIddictServerHandlers.Protection.CreateTokenEntry.Descriptor.Order - 1)
                     .SetType(OpenIddictServerHandlerType.Custom));
 
+                // Every grant issues only the scopes the client is registered for (invalid_scope otherwise).
+                server.AddEventHandler(ClientScopes.CheckTokenRequest.Descriptor)
+                      .AddEventHandler(ClientScopes.CheckAuthorizationRequest.Descriptor);
+                // Unstored access tokens can still be revoked: remembered by jti until they expire.
+                server.AddEventHandler(RevokedAccessTokens.Remember.Descriptor)
+                      .AddEventHandler(RevokedAccessTokens.Refuse.Descriptor);
+
                 server.UseAspNetCore()
                       .EnableAuthorizationEndpointPassthrough()
                       .EnableTokenEndpointPassthrough()
@@ -81,6 +88,8 @@ public static class OidcServerSetup
             });
 
         builder.Services.AddDeferredEntityCaches();
+        builder.Services.AddSingleton<RevokedAccessTokens>();
+        builder.Services.AddSingleton<FreshSignIn>();
         builder.Services.AddSingleton<VerifiedClientSecrets>();
         builder.Services.AddSingleton<ApplicationSnapshots>();
         // Keys are added whenever OpenIddict's options are (re)built, so rotation needs no restart.
