@@ -93,23 +93,37 @@ public sealed class RevokedAccessTokens(IServiceScopeFactory scopes, TimeProvide
         }
     }
 
-    /// <summary>Wherever the idp validates an access token (introspection, userinfo): a revoked one is invalid.</summary>
-    public sealed class Refuse(RevokedAccessTokens revoked) : IOpenIddictServerHandler<ValidateTokenContext>
+    /// <summary>
+    /// Wherever the idp validates an access token (introspection, userinfo): a revoked one is
+    /// invalid, and so is one whose authorization was revoked (a reused code or refresh token, the
+    /// client removed, an administrator). OpenIddict checks the authorization of codes and refresh
+    /// tokens itself, not of access tokens.
+    /// </summary>
+    public sealed class Refuse(RevokedAccessTokens revoked, IOpenIddictAuthorizationManager authorizations) : IOpenIddictServerHandler<ValidateTokenContext>
     {
         public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
             OpenIddictServerHandlerDescriptor.CreateBuilder<ValidateTokenContext>()
-                .UseSingletonHandler<Refuse>()
+                .UseScopedHandler<Refuse>()
                 .SetOrder(OpenIddictServerHandlers.Protection.ValidateExpirationDate.Descriptor.Order + 500)
                 .SetType(OpenIddictServerHandlerType.Custom)
                 .Build();
 
         public async ValueTask HandleAsync(ValidateTokenContext context)
         {
-            if (context.Principal is { } principal && principal.HasTokenType(TokenTypeIdentifiers.AccessToken)
-                && principal.GetClaim(Claims.JwtId) is { Length: > 0 } jti
-                && await revoked.IsRevokedAsync(jti, context.CancellationToken))
+            if (context.Principal is not { } principal || !principal.HasTokenType(TokenTypeIdentifiers.AccessToken))
+            {
+                return;
+            }
+            if (principal.GetClaim(Claims.JwtId) is { Length: > 0 } jti && await revoked.IsRevokedAsync(jti, context.CancellationToken))
             {
                 context.Reject(Errors.InvalidToken, "The access token was revoked.");
+                return;
+            }
+            if (principal.GetAuthorizationId() is { Length: > 0 } id
+                && (await authorizations.FindByIdAsync(id, context.CancellationToken) is not { } authorization
+                    || !await authorizations.HasStatusAsync(authorization, Statuses.Valid, context.CancellationToken)))
+            {
+                context.Reject(Errors.InvalidToken, "The access token's authorization was revoked.");
             }
         }
     }

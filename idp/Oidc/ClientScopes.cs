@@ -11,7 +11,8 @@ namespace Federation.Idp.Oidc;
 /// The scopes a client may be given, read from its live registration in the feed: every grant
 /// (authorization code, refresh, client credentials) issues only these. A scope the idp knows but
 /// this client was not registered for is <c>invalid_scope</c> (RFC 6749 3.3, 4.4.2, 5.2), at the
-/// authorize endpoint and the token endpoint alike.
+/// authorize endpoint (ProtocolEndpoints.Authorize, so the error goes back to the client) and the
+/// token endpoint alike.
 /// </summary>
 public static class ClientScopes
 {
@@ -37,7 +38,7 @@ public static class ClientScopes
         return requested.Where(s => !allowed.Contains(s));
     }
 
-    private const string Description = "The client is not registered for the scope(s): ";
+    public static string Description(IEnumerable<string> refused) => "The client is not registered for the scope(s): " + string.Join(' ', refused);
 
     /// <summary>Token endpoint, after client authentication, before OpenIddict's own permission check.</summary>
     public sealed class CheckTokenRequest(RegisteredClients clients) : IOpenIddictServerHandler<ValidateTokenRequestContext>
@@ -45,7 +46,7 @@ public static class ClientScopes
         public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
             OpenIddictServerHandlerDescriptor.CreateBuilder<ValidateTokenRequestContext>()
                 .UseSingletonHandler<CheckTokenRequest>()
-                .SetOrder(OpenIddictServerHandlers.Exchange.ValidateScopePermissions.Descriptor.Order - 500)
+                .SetOrder(OpenIddictServerHandlers.Exchange.ValidateAuthentication.Descriptor.Order + 500)
                 .SetType(OpenIddictServerHandlerType.Custom)
                 .Build();
 
@@ -54,28 +55,7 @@ public static class ClientScopes
             var refused = NotAllowed(clients.Find(context.ClientId), context.Request.GetScopes()).ToList();
             if (refused.Count > 0)
             {
-                context.Reject(Errors.InvalidScope, Description + string.Join(' ', refused));
-            }
-            return default;
-        }
-    }
-
-    /// <summary>Authorize endpoint, after the redirect URI is known good (the error goes back to the client).</summary>
-    public sealed class CheckAuthorizationRequest(RegisteredClients clients) : IOpenIddictServerHandler<ValidateAuthorizationRequestContext>
-    {
-        public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
-            OpenIddictServerHandlerDescriptor.CreateBuilder<ValidateAuthorizationRequestContext>()
-                .UseSingletonHandler<CheckAuthorizationRequest>()
-                .SetOrder(OpenIddictServerHandlers.Authentication.ValidateScopePermissions.Descriptor.Order - 500)
-                .SetType(OpenIddictServerHandlerType.Custom)
-                .Build();
-
-        public ValueTask HandleAsync(ValidateAuthorizationRequestContext context)
-        {
-            var refused = NotAllowed(clients.Find(context.ClientId), context.Request.GetScopes()).ToList();
-            if (refused.Count > 0)
-            {
-                context.Reject(Errors.InvalidScope, Description + string.Join(' ', refused));
+                context.Reject(Errors.InvalidScope, Description(refused));
             }
             return default;
         }

@@ -70,9 +70,11 @@ public static class OidcServerSetup
                     .SetOrder(OpenIddictServerHandlers.Protection.CreateTokenEntry.Descriptor.Order - 1)
                     .SetType(OpenIddictServerHandlerType.Custom));
 
-                // Every grant issues only the scopes the client is registered for (invalid_scope otherwise).
-                server.AddEventHandler(ClientScopes.CheckTokenRequest.Descriptor)
-                      .AddEventHandler(ClientScopes.CheckAuthorizationRequest.Descriptor);
+                // Every grant issues only the scopes the client is registered for, by one rule on the live
+                // feed (ClientScopes) that answers invalid_scope; OpenIddict's own check answers
+                // invalid_request, and at the authorize endpoint not even to the client.
+                server.IgnoreScopePermissions();
+                server.AddEventHandler(ClientScopes.CheckTokenRequest.Descriptor);
                 // Unstored access tokens can still be revoked: remembered by jti until they expire.
                 server.AddEventHandler(RevokedAccessTokens.Remember.Descriptor)
                       .AddEventHandler(RevokedAccessTokens.Refuse.Descriptor);

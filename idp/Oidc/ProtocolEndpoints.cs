@@ -64,6 +64,10 @@ public static class ProtocolEndpoints
         {
             return Refuse(Errors.UnauthorizedClient, "The client is not (or no longer) registered in the system register.");
         }
+        if (ClientScopes.NotAllowed(system, request.GetScopes()).ToList() is { Count: > 0 } refusedScopes)
+        {
+            return Refuse(Errors.InvalidScope, ClientScopes.Description(refusedScopes));
+        }
 
         // acr_values is a voluntary request (OIDC Core 5.5.1.1): honoured up to the strongest level
         // this idp can reach itself (a second factor), never a reason to refuse.
@@ -321,6 +325,14 @@ public static class ProtocolEndpoints
                       ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
         var session = await FederationSession.GetAsync(http);
 
+        // The hint must be an ID token of this idp (signature, issuer); OpenIddict checks that the
+        // post-logout URI belongs to the hinted client. A broken or forged hint is refused outright.
+        var hint = (await http.AuthenticateAsync(OpenIddictScheme)).Principal;
+        if (!string.IsNullOrEmpty(request.IdTokenHint) && hint is null)
+        {
+            return Refuse(Errors.InvalidRequest, "The id_token_hint is not an ID token this idp issued.");
+        }
+
         if (HttpMethods.IsPost(http.Request.Method) && http.Request.HasFormContentType && http.Request.Form.ContainsKey("confirm"))
         {
             if (!await antiforgery.IsRequestValidAsync(http))
@@ -335,7 +347,14 @@ public static class ProtocolEndpoints
                 .Select(p => new KeyValuePair<string, string?>(p.Key, (string?)p.Value))));
         }
 
+        // A hint about someone else than the person signed in here is no request of theirs: they
+        // may still sign out, but the client that asked is not sent their answer.
+        var otherPerson = session is not null && hint?.GetClaim(Claims.Subject) is { } hinted && hinted != session.Subject;
         await FederationSession.SignOutAsync(http);
+        if (otherPerson)
+        {
+            return Results.Redirect("/signed-out");
+        }
         return Results.SignOut(new AuthenticationProperties { RedirectUri = "/signed-out" }, [OpenIddictScheme]);
     }
 
