@@ -77,7 +77,8 @@ public static class OidcServerSetup
                 server.AddEventHandler(ClientScopes.CheckTokenRequest.Descriptor);
                 // Unstored access tokens can still be revoked: remembered by jti until they expire.
                 server.AddEventHandler(RevokedAccessTokens.Remember.Descriptor)
-                      .AddEventHandler(RevokedAccessTokens.Refuse.Descriptor);
+                      .AddEventHandler(RevokedAccessTokens.Refuse.Descriptor)
+                      .AddEventHandler(GrantReuse.Descriptor);
 
                 server.UseAspNetCore()
                       .EnableAuthorizationEndpointPassthrough()

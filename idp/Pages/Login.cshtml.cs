@@ -92,7 +92,9 @@ public sealed class LoginModel(
         var seconds = (time.GetUtcNow().ToUnixTimeMilliseconds() - Started) / 1000.0;
         if (seconds is > 0 and < 3600)
         {
-            IdpTelemetry.LoginDuration.Record(seconds, new KeyValuePair<string, object?>("upstream", FederationIdentity.LocalUpstream));
+            IdpTelemetry.LoginDuration.Record(seconds,
+                new KeyValuePair<string, object?>("upstream", FederationIdentity.LocalUpstream),
+                new KeyValuePair<string, object?>("client", client ?? "none"));
         }
         return LocalRedirect(Federation.Core.Navigation.ReturnUrl.OrHome(ReturnUrl));
     }
