@@ -23,7 +23,9 @@ public sealed class GrantReuse(IOpenIddictTokenManager tokens, IOpenIddictAuthor
 
     public async ValueTask HandleAsync(ValidateTokenContext context)
     {
-        if (context.Principal is not { } principal
+        // Only a redemption counts: introspecting or revoking a used token is no reuse.
+        if (context.EndpointType != OpenIddictServerEndpointType.Token
+            || context.Principal is not { } principal
             || !(principal.HasTokenType(TokenTypeIdentifiers.Private.AuthorizationCode) || principal.HasTokenType(TokenTypeIdentifiers.RefreshToken))
             || principal.GetTokenId() is not { Length: > 0 } tokenId
             || await tokens.FindByIdAsync(tokenId, context.CancellationToken) is not { } token

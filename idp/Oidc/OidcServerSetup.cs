@@ -78,7 +78,8 @@ public static class OidcServerSetup
                 // Unstored access tokens can still be revoked: remembered by jti until they expire.
                 server.AddEventHandler(RevokedAccessTokens.Remember.Descriptor)
                       .AddEventHandler(RevokedAccessTokens.Refuse.Descriptor)
-                      .AddEventHandler(GrantReuse.Descriptor);
+                      .AddEventHandler(GrantReuse.Descriptor)
+                      .AddEventHandler(LogoutHint.Descriptor);
 
                 server.UseAspNetCore()
                       .EnableAuthorizationEndpointPassthrough()

@@ -325,13 +325,9 @@ public static class ProtocolEndpoints
                       ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
         var session = await FederationSession.GetAsync(http);
 
-        // The hint must be an ID token of this idp (signature, issuer); OpenIddict checks that the
-        // post-logout URI belongs to the hinted client. A broken or forged hint is refused outright.
+        // A hint got here only as an ID token of this idp (LogoutHint), and OpenIddict checked that
+        // the post-logout URI belongs to the hinted client.
         var hint = (await http.AuthenticateAsync(OpenIddictScheme)).Principal;
-        if (!string.IsNullOrEmpty(request.IdTokenHint) && hint is null)
-        {
-            return Refuse(Errors.InvalidRequest, "The id_token_hint is not an ID token this idp issued.");
-        }
 
         if (HttpMethods.IsPost(http.Request.Method) && http.Request.HasFormContentType && http.Request.Form.ContainsKey("confirm"))
         {
