@@ -58,7 +58,7 @@ public sealed class LoginThrottle : IDisposable
 
     public static IHostApplicationBuilder AddLoginThrottle(IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<LoginThrottleOptions>().Bind(builder.Configuration.GetSection(LoginThrottleOptions.Section))
+        builder.Services.AddOptions<LoginThrottleOptions>().BindConfiguration(LoginThrottleOptions.Section)
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<LoginThrottle>();
         builder.Services.AddRateLimiter(limiter =>
