@@ -28,8 +28,8 @@ public sealed class RefreshIdpHost : IdpHost
 
     protected override IEnumerable<KeyValuePair<string, string?>> ExtraSettings() =>
     [
-        new("Idp:RefreshTokenLifetime", "00:00:02"),
-        new("Idp:RefreshTokenAbsoluteLifetime", "00:00:04"),
+        new("Idp:RefreshTokenLifetime", "00:00:05"),
+        new("Idp:RefreshTokenAbsoluteLifetime", "00:00:06"),
     ];
 }
 
@@ -82,18 +82,23 @@ public sealed class RefreshReloadTests(RefreshIdpHost idp) : IClassFixture<Refre
     public async Task Rotation_does_not_extend_a_refresh_token_past_its_absolute_lifetime()
     {
         using var rp = new RelyingParty(idp, RefreshIdpHost.MetricsClient, RefreshIdpHost.MetricsSecret, TestSystems.Redirect);
+        var signedInAt = DateTimeOffset.UtcNow;
         var tokens = await SignInAsync(rp, "anna.larare");
         var current = tokens.RefreshToken!;
-        var refused = false;
-        // Rotated every second, each token is fresh (sliding 2 s), but the sign-in is 4 s old at most.
-        for (var i = 0; i < 12 && !refused; i++)
+        DateTimeOffset? refusedAt = null;
+        // Rotated every second, each new token would slide 5 s on, but the sign-in ends at 6 s.
+        for (var i = 0; i < 20 && refusedAt is null; i++)
         {
             await Task.Delay(1000);
             var next = await rp.RefreshAsync(current);
-            refused = next.Error == "invalid_grant";
+            if (next.Error == "invalid_grant")
+            {
+                refusedAt = DateTimeOffset.UtcNow;
+            }
             current = next.RefreshToken ?? current;
         }
-        Assert.True(refused, "a refresh token rotated every second lived past the absolute lifetime");
+        Assert.True(refusedAt is not null, "a refresh token rotated every second lived on past the absolute lifetime");
+        Assert.True(refusedAt - signedInAt >= TimeSpan.FromSeconds(5), "refused before the absolute lifetime was over");
     }
 
     [Fact]
