@@ -12,7 +12,7 @@ namespace Federation.Inventory.Register;
 /// GDPR records detailed enough that the findings report has something real to say.
 /// Loaded once, on the first start with a new database.
 /// </summary>
-public sealed class DemoRegister(InventoryDbContext db, TimeProvider time, ILogger<DemoRegister> logger)
+public sealed class DemoRegister(InventoryDbContext db, AuditChain chain, TimeProvider time, ILogger<DemoRegister> logger)
 {
     public const string Actor = "system:demo-register";
 
@@ -35,7 +35,7 @@ public sealed class DemoRegister(InventoryDbContext db, TimeProvider time, ILogg
 
     public async Task SeedIfNewAsync(CancellationToken ct)
     {
-        await using var tx = await RegisterTransaction.BeginAsync(db, Actor, time, ct);
+        await using var tx = await RegisterTransaction.BeginAsync(db, chain, Actor, time, ct);
         if (tx.State.DemoSeeded || await db.Systems.AnyAsync(ct))
         {
             return;

@@ -51,7 +51,7 @@ public sealed record ImportResult(
     IReadOnlyList<RowError> Errors);
 
 /// <summary>Reads and writes systems; every write is audited and bumps the register version.</summary>
-public sealed class SystemStore(InventoryDbContext db, TimeProvider time, RegisterChangeSignal signal)
+public sealed class SystemStore(InventoryDbContext db, AuditChain chain, TimeProvider time, RegisterChangeSignal signal)
 {
     public async Task<(SystemRecord Record, long Version)?> FindAsync(string id, CancellationToken ct)
     {
@@ -127,7 +127,7 @@ public sealed class SystemStore(InventoryDbContext db, TimeProvider time, Regist
 
     public async Task<WriteResult> CreateAsync(SystemRecord record, string actor, CancellationToken ct)
     {
-        await using var tx = await RegisterTransaction.BeginAsync(db, actor, time, ct);
+        await using var tx = await RegisterTransaction.BeginAsync(db, chain, actor, time, ct);
         if (await db.Systems.AnyAsync(s => s.Id == record.Id, ct))
         {
             return new WriteResult(WriteStatus.Conflict, Field: "id", Message: $"A system with id '{record.Id}' already exists.");
@@ -148,7 +148,7 @@ public sealed class SystemStore(InventoryDbContext db, TimeProvider time, Regist
 
     public async Task<WriteResult> UpdateAsync(string id, SystemRecord record, long expectedVersion, string actor, CancellationToken ct)
     {
-        await using var tx = await RegisterTransaction.BeginAsync(db, actor, time, ct);
+        await using var tx = await RegisterTransaction.BeginAsync(db, chain, actor, time, ct);
         var row = await db.Systems.SingleOrDefaultAsync(s => s.Id == id, ct);
         if (row is null)
         {
@@ -176,7 +176,7 @@ public sealed class SystemStore(InventoryDbContext db, TimeProvider time, Regist
 
     public async Task<WriteResult> DeleteAsync(string id, long expectedVersion, string actor, CancellationToken ct)
     {
-        await using var tx = await RegisterTransaction.BeginAsync(db, actor, time, ct);
+        await using var tx = await RegisterTransaction.BeginAsync(db, chain, actor, time, ct);
         var row = await db.Systems.SingleOrDefaultAsync(s => s.Id == id, ct);
         if (row is null)
         {
@@ -203,7 +203,7 @@ public sealed class SystemStore(InventoryDbContext db, TimeProvider time, Regist
     {
         List<string> created = [], updated = [], unchanged = [];
         List<RowError> errors = [];
-        await using var tx = await RegisterTransaction.BeginAsync(db, actor, time, ct);
+        await using var tx = await RegisterTransaction.BeginAsync(db, chain, actor, time, ct);
 
         // Two queries for the whole file: the rows it touches, and the integration keys of the rest.
         var ids = rows.Select(r => r.Id).ToList();

@@ -39,6 +39,7 @@ public sealed class IdpRig : GatewayRig
         {
             ["Urls"] = IdpAddress.AbsoluteUri,
             ["Idp:Issuer"] = IdpAddress.AbsoluteUri,
+            ["Idp:SeedDemoUsers"] = "true",
             ["Idp:SigninEventsUrl"] = new Uri(Register.FeedUrl, "/api/signin-events").AbsoluteUri,
             ["Feed:FeedUrl"] = Register.FeedUrl.AbsoluteUri,
             ["Feed:CachePath"] = null,
