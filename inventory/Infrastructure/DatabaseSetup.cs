@@ -96,6 +96,12 @@ public sealed class RegisterInitializer(IServiceScopeFactory scopes, IOptions<Da
         }
 
         await KeyLegacyChainAsync(scope.ServiceProvider, cancellationToken);
+        if (await scope.ServiceProvider.GetRequiredService<SystemStore>().HashPlainSecretsAsync(cancellationToken) is > 0 and var hashed)
+        {
+            scope.ServiceProvider.GetRequiredService<ILogger<RegisterInitializer>>().LogWarning(
+                "{Count} client secrets were stored in clear; they are hashed now", hashed);
+        }
+
         if (options.Value.SeedDemo ?? environment.IsDevelopment())
         {
             await scope.ServiceProvider.GetRequiredService<DemoRegister>().SeedIfNewAsync(cancellationToken);

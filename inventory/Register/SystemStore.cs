@@ -292,6 +292,33 @@ public sealed class SystemStore(InventoryDbContext db, AuditChain chain, TimePro
         if (publicPath is not null) yield return ("integration.backend.publicPath", publicPath);
     }
 
+    /// <summary>
+    /// Registers from before hashed secrets stored them in clear: hashes every one that is left,
+    /// in one audited write, so that neither the database nor the feed holds a secret any longer.
+    /// </summary>
+    public async Task<int> HashPlainSecretsAsync(CancellationToken ct)
+    {
+        await using var tx = await RegisterTransaction.BeginAsync(db, chain, "system:secret-upgrade", time, ct);
+        var rows = await db.Systems.Where(s => s.Document.Contains("\"clientSecret\"")).ToListAsync(ct);
+        var hashed = 0;
+        foreach (var row in rows)
+        {
+            var before = row.ToRecord();
+            if (before.Integration?.OidcClient?.ClientSecret is not { Length: > 0 })
+            {
+                continue;
+            }
+
+            var after = before.KeepingSecretOf(null);
+            row.Fill(after, tx.NextVersion(), tx.Now);
+            tx.Audit("hash-client-secret", "system:" + row.Id, null, null);
+            hashed++;
+        }
+
+        await CommitAsync(tx, ct);
+        return hashed;
+    }
+
     private async Task CommitAsync(RegisterTransaction tx, CancellationToken ct)
     {
         await tx.CommitAsync(ct);
