@@ -1,9 +1,9 @@
+using Federation.Core.Configuration;
 using Federation.Gateway.Identity;
 using Federation.Gateway.Pages;
 using Federation.Gateway.Proxy;
 using Federation.Gateway.Routing;
 using Federation.Gateway.Telemetry;
-using Federation.Core.Configuration;
 using Federation.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);

@@ -286,7 +286,8 @@ public sealed class DemoRegister(InventoryDbContext db, AuditChain chain, TimePr
             LifecyclePhase.AnvandningOchSupport,
             new Integration(OidcClient: new FeedOidcClient(id, null,
                 [$"https://e-tjanster.kommun.example.se/{id}/signin-oidc"], [$"https://e-tjanster.kommun.example.se/{id}/signout-callback-oidc"],
-                ["authorization_code", "refresh_token"], []) { ClientSecret = id + "-demo-secret" }),
+                ["authorization_code", "refresh_token"], [])
+            { ClientSecret = id + "-demo-secret" }),
             Record(
                 purposes: purposes,
                 legalBasis: ["e"],

@@ -120,7 +120,8 @@ public abstract class IntegrationRulesApiTests(InventoryHost host)
         var body = Samples.System("bara-hash") with
         {
             Integration = new Integration(OidcClient: new FeedOidcClient("client-bara-hash", null, ["https://bara-hash.example.se/cb"], [],
-                ["authorization_code", "client_credentials"], []) { ClientSecret = secret }),
+                ["authorization_code", "client_credentials"], [])
+            { ClientSecret = secret }),
         };
         Assert.Equal(HttpStatusCode.Created, (await host.Admin().PostJson("/api/systems", body)).StatusCode);
 
