@@ -25,7 +25,7 @@ public static class InventoryApplication
 
         var services = builder.Services;
         var development = builder.Environment.IsDevelopment();
-        services.AddOptions<AuditOptions>().Bind(builder.Configuration.GetSection(AuditOptions.Section))
+        services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section)
             .Validate(o => development || !string.IsNullOrEmpty(o.Key),
                 "Audit:Key is required outside Development: the key of the audit chain, kept outside the database.")
             .Validate(o => string.IsNullOrEmpty(o.Key) || o.Key.Length >= AuditOptions.MinimumKeyLength,
