@@ -11,8 +11,11 @@ public sealed class IdpOptions : IValidatableObject
     [Required]
     public Uri? Issuer { get; set; }
 
-    /// <summary>Create the demo users on first start.</summary>
-    public bool SeedDemoUsers { get; set; } = true;
+    /// <summary>
+    /// Create the demo users on first start. Unset means only in Development: their password is in
+    /// the README, so elsewhere they must be asked for (<c>run.sh</c> does).
+    /// </summary>
+    public bool? SeedDemoUsers { get; set; }
 
     /// <summary>Scopes that stand for an API: scope to the audience its access tokens carry.</summary>
     public Dictionary<string, string> ApiScopes { get; set; } = new(StringComparer.Ordinal);

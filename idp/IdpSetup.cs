@@ -1,6 +1,7 @@
 using System.Globalization;
 using Federation.Core.Feed;
 using Federation.Core.Navigation;
+using Federation.Hosting;
 using Federation.Idp.Audit;
 using Federation.Idp.Clients;
 using Federation.Idp.Identity;
@@ -69,6 +70,7 @@ public static class IdpSetup
         builder.Services.AddSingleton<RegisteredClients>();
         builder.Services.AddSingleton<ClientSync>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ClientSync>());
+        builder.Services.AddHealthChecks().AddCheck<ClientSyncHealthCheck>("clients", tags: [ServiceDefaults.ReadyTag]);
         return builder;
     }
 

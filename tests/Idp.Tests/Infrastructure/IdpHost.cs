@@ -62,6 +62,7 @@ public class IdpHost : IAsyncLifetime
         var settings = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
             ["Idp:Issuer"] = Issuer,
+            ["Idp:SeedDemoUsers"] = "true",
             ["Idp:SigninEventsUrl"] = Feed.SigninEventsUrl.AbsoluteUri,
             ["Feed:FeedUrl"] = Feed.FeedUrl.AbsoluteUri,
             ["Feed:WaitSeconds"] = "20",
