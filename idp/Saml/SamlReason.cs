@@ -49,6 +49,7 @@ public static class SamlReason
     public const string AuthnInstantStale = "authn_instant_stale";
     public const string NameIdMissing = "name_id_missing";
     public const string CommentInValue = "comment_in_value";
+    public const string ValueNotText = "value_not_text";
     public const string Replay = "replay";
 
     /// <summary>A check failed in an unforeseen way (database down, a bug); the response is refused.</summary>
