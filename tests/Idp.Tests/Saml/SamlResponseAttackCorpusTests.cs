@@ -365,7 +365,7 @@ public sealed class SamlResponseAttackCorpusTests(SamlDatabaseFixture database) 
         {
             var document = Forge.Response(h.Content(id));
             using var key = TestKeys.Attacker.GetRSAPublicKey()!;
-            AssertionDecryptor.Encrypt(Forge.Assertion(document), key, gcm: false);
+            AssertionDecryptor.Encrypt(Forge.Assertion(document), key, gcm: true);
             return Done(document);
         }),
 

@@ -58,7 +58,8 @@ public sealed class SamlSpHarness : IAsyncDisposable
 
     public static async Task<SamlSpHarness> CreateAsync(
         string directory, string connectionString, string provider = "sqlite", Action<IServiceCollection>? configure = null,
-        string upstreamEntityId = UpstreamEntityId, System.Security.Cryptography.X509Certificates.X509Certificate2? upstreamCertificate = null, Uri? upstreamSso = null)
+        string upstreamEntityId = UpstreamEntityId, System.Security.Cryptography.X509Certificates.X509Certificate2? upstreamCertificate = null, Uri? upstreamSso = null,
+        string upstreamName = "upstream")
     {
         var metadata = Path.Combine(directory, $"upstream-{Guid.NewGuid():n}.xml");
         await File.WriteAllTextAsync(metadata, SamlMetadataWriter.Idp(upstreamEntityId, upstreamSso ?? new Uri("https://upstream.test/sso"), upstreamCertificate ?? TestKeys.Upstream));
@@ -72,7 +73,7 @@ public sealed class SamlSpHarness : IAsyncDisposable
             ["Saml:MaxMessageAge"] = "00:10:00",
             ["Saml:DatabaseProvider"] = provider,
             ["Saml:ConnectionString"] = connectionString,
-            ["Saml:Upstreams:0:Name"] = "upstream",
+            ["Saml:Upstreams:0:Name"] = upstreamName,
             ["Saml:Upstreams:0:MetadataPath"] = metadata,
             ["Saml:Upstreams:1:Name"] = "strict",
             ["Saml:Upstreams:1:MetadataPath"] = metadata,
