@@ -18,7 +18,8 @@ public sealed record SamlAssertionIdentity(
     DateTimeOffset AuthnInstant,
     IReadOnlyDictionary<string, IReadOnlyList<string>> Attributes,
     string? ReturnUrl,
-    IReadOnlyList<string> Scopes);
+    IReadOnlyList<string> Scopes,
+    string RequestId);
 
 /// <summary>Outcome of <see cref="SamlResponseValidator.ValidateAsync"/>: an identity, or the check that refused and why.</summary>
 public sealed record SamlValidationResult(SamlAssertionIdentity? Identity, string? Check, string? Reason)
@@ -38,6 +39,7 @@ public sealed class SamlResponseValidator(
     ISamlRequestStore requests,
     ISamlReplayCache replayCache,
     SamlKeyStore keys,
+    SamlBrowserBinding binding,
     TimeProvider time,
     SamlTelemetry telemetry,
     ILogger<SamlResponseValidator> logger)
@@ -57,6 +59,7 @@ public sealed class SamlResponseValidator(
         new("assertion_count", (c, _) => Sync(CheckAssertionCount(c))),
         new("signature_placement", (c, _) => Sync(CheckSignaturePlacement(c))),
         new("in_response_to", FindRequestAsync),
+        new("browser_binding", (c, _) => Sync(CheckBrowserBinding(c))),
         new("response_issuer", (c, _) => Sync(CheckResponseIssuer(c))),
         new("response_signature", (c, _) => Sync(CheckResponseSignature(c))),
         new("decryption", DecryptAsync),
@@ -75,10 +78,11 @@ public sealed class SamlResponseValidator(
     ];
 
     /// <summary>Validates a SAMLResponse form value that arrived at <paramref name="acsUrl"/>.</summary>
-    public async Task<SamlValidationResult> ValidateAsync(string samlResponse, Uri acsUrl, CancellationToken cancellationToken = default)
+    /// <param name="presentedBinding">The posting browser's <see cref="SamlBrowserBinding"/> value for a request ID, or null.</param>
+    public async Task<SamlValidationResult> ValidateAsync(string samlResponse, Uri acsUrl, Func<string, string?> presentedBinding, CancellationToken cancellationToken = default)
     {
         using var activity = SamlTelemetry.ActivitySource.StartActivity("saml.validate_response");
-        var context = new ResponseContext(samlResponse, acsUrl, time.GetUtcNow());
+        var context = new ResponseContext(samlResponse, acsUrl, time.GetUtcNow(), presentedBinding);
         foreach (var check in Pipeline)
         {
             string? reason;
@@ -209,6 +213,10 @@ public sealed class SamlResponseValidator(
         c.Upstream = upstreams.Find(c.Request.Upstream);
         return c.Upstream is null ? SamlReason.InResponseToUnknown : null;
     }
+
+    /// <summary>The browser that posts the response is the one that started the request (login CSRF).</summary>
+    private string? CheckBrowserBinding(ResponseContext c) =>
+        binding.Matches(c.Request!.Id, c.PresentedBinding(c.Request.Id)) ? null : SamlReason.BrowserMismatch;
 
     /// <summary>The Response's Issuer, when present, is the IdP we sent the request to.</summary>
     private static string? CheckResponseIssuer(ResponseContext c)
@@ -472,8 +480,9 @@ public sealed class SamlResponseValidator(
     private async ValueTask<string?> ConsumeRequestAsync(ResponseContext c, CancellationToken cancellationToken) =>
         await requests.TryConsumeAsync(c.Request!.Id, cancellationToken) ? null : SamlReason.InResponseToUnknown;
 
-    private sealed class ResponseContext(string encoded, Uri acsUrl, DateTimeOffset now)
+    private sealed class ResponseContext(string encoded, Uri acsUrl, DateTimeOffset now, Func<string, string?> presentedBinding)
     {
+        public Func<string, string?> PresentedBinding { get; } = presentedBinding;
         public string Encoded { get; } = encoded;
         public Uri AcsUrl { get; } = acsUrl;
         public DateTimeOffset Now { get; } = now;
@@ -498,6 +507,6 @@ public sealed class SamlResponseValidator(
         public Dictionary<string, IReadOnlyList<string>> Attributes { get; } = new(StringComparer.Ordinal);
 
         public SamlAssertionIdentity ToIdentity() =>
-            new(Upstream!.Name, Upstream.EntityId, NameId!, NameIdFormat, SessionIndex, ClassRef, AuthnInstant, Attributes, Request!.ReturnUrl, Upstream.Scopes);
+            new(Upstream!.Name, Upstream.EntityId, NameId!, NameIdFormat, SessionIndex, ClassRef, AuthnInstant, Attributes, Request!.ReturnUrl, Upstream.Scopes, Request.Id);
     }
 }

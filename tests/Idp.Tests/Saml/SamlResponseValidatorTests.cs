@@ -171,7 +171,7 @@ public sealed class SamlResponseValidatorTests(SamlDatabaseFixture database) : I
         var encoded = SamlSpHarness.Encode(Forge.Response(first.Content(id)));
 
         Assert.True((await first.ValidateAsync(encoded)).Succeeded);
-        var replay = await second.ValidateAsync(encoded);
+        var replay = await second.ValidateAsync(encoded, first.BindingOf);
 
         Assert.Equal(SamlReason.Replay, replay.Reason);
     }
@@ -213,7 +213,7 @@ public sealed class SamlResponseValidatorTests(SamlDatabaseFixture database) : I
         await using var h = await Harness();
         using var scope = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.CreateScope(h.Services);
         var sender = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<SamlAuthnRequestSender>(scope.ServiceProvider);
-        var (url, id) = await sender.CreateAsync("strict", "/x");
+        var (url, id, _) = await sender.CreateAsync("strict", "/x");
 
         Assert.StartsWith("https://upstream.test/sso?SAMLRequest=", url.AbsoluteUri, StringComparison.Ordinal);
         var signing = await Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions

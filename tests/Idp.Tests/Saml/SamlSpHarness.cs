@@ -52,6 +52,8 @@ public sealed class SamlSpHarness : IAsyncDisposable
         Time = time;
     }
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> bindings = new(StringComparer.Ordinal);
+
     public ServiceProvider Services { get; }
     public FakeTimeProvider Time { get; }
     public Uri AcsUrl => new(Origin, SamlEndpoints.SpAcsPath);
@@ -100,15 +102,20 @@ public sealed class SamlSpHarness : IAsyncDisposable
     public async Task<string> NewRequestAsync(string upstream = "upstream", string returnUrl = "/after")
     {
         using var scope = Services.CreateScope();
-        var (_, id) = await scope.ServiceProvider.GetRequiredService<SamlAuthnRequestSender>().CreateAsync(upstream, returnUrl);
-        return id;
+        var request = await scope.ServiceProvider.GetRequiredService<SamlAuthnRequestSender>().CreateAsync(upstream, returnUrl);
+        bindings[request.RequestId] = request.BrowserBinding;
+        return request.RequestId;
     }
 
-    public async Task<SamlValidationResult> ValidateAsync(string samlResponse)
+    /// <summary>Validates as the one browser that started every request of this harness (the binding cookie itself is tested over HTTP).</summary>
+    public async Task<SamlValidationResult> ValidateAsync(string samlResponse, Func<string, string?>? presentedBinding = null)
     {
         using var scope = Services.CreateScope();
-        return await scope.ServiceProvider.GetRequiredService<SamlResponseValidator>().ValidateAsync(samlResponse, AcsUrl);
+        return await scope.ServiceProvider.GetRequiredService<SamlResponseValidator>().ValidateAsync(samlResponse, AcsUrl, presentedBinding ?? BindingOf);
     }
+
+    /// <summary>The browser binding of a request this harness sent, or null.</summary>
+    public string? BindingOf(string requestId) => bindings.GetValueOrDefault(requestId);
 
     public async Task<System.Security.Cryptography.X509Certificates.X509Certificate2> EncryptionCertificateAsync() =>
         await Services.GetRequiredService<SamlKeyStore>().GetEncryptionCertificateAsync();
