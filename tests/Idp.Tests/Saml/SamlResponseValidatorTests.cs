@@ -184,6 +184,33 @@ public sealed class SamlResponseValidatorTests(SamlDatabaseFixture database) : I
         Assert.Contains("2048", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Upstream_metadata_gives_its_literal_scopes_and_not_its_patterns()
+    {
+        var metadata = Federation.Idp.Tests.Bridging.BridgingHosts.WithScope(
+            Federation.Idp.Saml.Idp.SamlMetadataWriter.Idp("https://school.example/idp", new Uri("https://school.example/sso"), TestKeys.Upstream), "Skola.Example.SE");
+        metadata = metadata.Replace("</md:Extensions>",
+            $"<shibmd:Scope xmlns:shibmd=\"{SamlNames.ShibMetadata}\" regexp=\"true\">^.*$</shibmd:Scope></md:Extensions>", StringComparison.Ordinal);
+
+        var upstream = UpstreamIdp.FromMetadata(metadata, new UpstreamIdpOptions { Name = "school" });
+
+        Assert.Equal(["skola.example.se"], upstream.Scopes);
+    }
+
+    [Theory]
+    [InlineData("<!-- -->", SamlReason.CommentInValue)]
+    [InlineData("<?pi?>", SamlReason.ValueNotText)]
+    public void Upstream_metadata_with_markup_inside_a_certificate_is_refused(string markup, string reason)
+    {
+        var metadata = Federation.Idp.Saml.Idp.SamlMetadataWriter.Idp("https://school.example/idp", new Uri("https://school.example/sso"), TestKeys.Upstream);
+        var base64 = Convert.ToBase64String(TestKeys.Upstream.RawData);
+        metadata = metadata.Replace(base64, base64[..10] + markup + base64[10..], StringComparison.Ordinal);
+
+        var error = Assert.Throws<SamlRefusedException>(() => UpstreamIdp.FromMetadata(metadata, new UpstreamIdpOptions { Name = "school" }));
+
+        Assert.Equal(reason, error.Reason);
+    }
+
     [Theory]
     [InlineData("<NameID>admin@school.se<![CDATA[.evil.example]]></NameID>", "admin@school.se.evil.example")]
     [InlineData("<NameID><![CDATA[admin]]>@school.se<![CDATA[.evil]]>.example</NameID>", "admin@school.se.evil.example")]
