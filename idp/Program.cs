@@ -13,7 +13,8 @@ builder.AddLocalAccounts();
 builder.AddOidcServer();
 builder.AddRegisterFeed();
 builder.AddSignInUi();
-builder.AddBridging();
+builder.AddSaml();       // idp/Saml, both roles, on the idp's database and session (Bridging/BridgingSetup.cs)
+builder.AddBridging();   // upstream OpenID Providers and every upstream's claims mapping
 
 var app = builder.Build();
 await app.PrepareIdpAsync();
@@ -22,6 +23,7 @@ app.UseSignInUi();
 app.MapDefaultEndpoints();
 app.MapProtocolEndpoints();
 app.MapSignInUi();
+app.MapSaml();
 app.MapBridging();
 app.Run();
 

@@ -319,16 +319,15 @@ public sealed class SamlResponseValidator(
             return SamlReason.ConditionsMissing;
         }
         c.Conditions = conditions;
-        if (conditions.GetAttributeNode("NotBefore") is { } notBefore && !(SamlTime.Parse(notBefore.Value) <= c.Now + settings.ClockSkew))
+        if (!SamlTime.HasBegun(conditions.GetAttributeNode("NotBefore"), c.Now, settings.ClockSkew))
         {
             return SamlReason.NotYetValid;
         }
-        var notOnOrAfter = SamlTime.Parse(conditions.GetAttribute("NotOnOrAfter"));
-        if (notOnOrAfter is null || c.Now >= notOnOrAfter + settings.ClockSkew)
+        if (SamlTime.ValidUntil(conditions.GetAttribute("NotOnOrAfter"), c.Now, settings.ClockSkew) is not { } keepUntil)
         {
             return SamlReason.Expired;
         }
-        c.KeepUntil = notOnOrAfter.Value + settings.ClockSkew;
+        c.KeepUntil = keepUntil;
         return null;
     }
 
@@ -389,18 +388,14 @@ public sealed class SamlResponseValidator(
         {
             return SamlReason.InResponseToMismatch;
         }
-        var notOnOrAfter = SamlTime.Parse(data.GetAttribute("NotOnOrAfter"));
-        if (notOnOrAfter is null || c.Now >= notOnOrAfter + settings.ClockSkew)
+        if (SamlTime.ValidUntil(data.GetAttribute("NotOnOrAfter"), c.Now, settings.ClockSkew) is not { } keepUntil
+            || !SamlTime.HasBegun(data.GetAttributeNode("NotBefore"), c.Now, settings.ClockSkew))
         {
             return SamlReason.SubjectConfirmationExpired;
         }
-        if (data.GetAttributeNode("NotBefore") is { } notBefore && !(SamlTime.Parse(notBefore.Value) <= c.Now + settings.ClockSkew))
+        if (keepUntil > c.KeepUntil)
         {
-            return SamlReason.SubjectConfirmationExpired;
-        }
-        if (notOnOrAfter.Value + settings.ClockSkew > c.KeepUntil)
-        {
-            c.KeepUntil = notOnOrAfter.Value + settings.ClockSkew;
+            c.KeepUntil = keepUntil;
         }
         return null;
     }
