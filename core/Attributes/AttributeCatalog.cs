@@ -32,12 +32,34 @@ public static class PersonalDataCategory
     public static bool IsKnown(string code) => SwedishLabels.ContainsKey(code);
 }
 
-/// <summary>One attribute the federation can release, in both protocols.</summary>
-/// <param name="Name">The register's name for it, also the OIDC claim name.</param>
+/// <summary>How many values a person can have of an attribute.</summary>
+public enum Multiplicity
+{
+    /// <summary>At most one: a JWT carries it as a string.</summary>
+    One,
+    /// <summary>Any number: a JWT carries it as an array, a header as a list.</summary>
+    Many,
+}
+
+/// <summary>One attribute the federation can release, in every protocol.</summary>
+/// <param name="Name">The register's name for it, also the OIDC claim type.</param>
 /// <param name="Category">The personal-data category it belongs to (<see cref="PersonalDataCategory"/>).</param>
+/// <param name="Multiplicity">Whether a person has one value or several.</param>
 /// <param name="SamlName">SAML attribute name (urn:oid, Skolfederation's attribute profile), or null if OIDC only.</param>
 /// <param name="SamlFriendlyName">SAML FriendlyName.</param>
-public sealed record ReleasableAttribute(string Name, string Category, string? SamlName, string? SamlFriendlyName);
+public sealed record ReleasableAttribute(string Name, string Category, Multiplicity Multiplicity, string? SamlName, string? SamlFriendlyName)
+{
+    /// <summary>The OIDC / JWT claim type.</summary>
+    public string ClaimType => Name;
+
+    /// <summary>The signed identity header the gateway forwards it in: <c>given_name</c> → <c>X-Federation-Given-Name</c>.</summary>
+    public string HeaderName { get; } = HeaderNameOf(Name);
+
+    public bool IsMultiValued => Multiplicity == Multiplicity.Many;
+
+    private static string HeaderNameOf(string name) =>
+        "X-Federation-" + string.Join('-', name.Split('_').Select(part => char.ToUpperInvariant(part[0]) + part[1..]));
+}
 
 /// <summary>
 /// The table that maps each releasable attribute to its personal-data category and SAML name.
@@ -48,22 +70,39 @@ public static class AttributeCatalog
 {
     public static readonly IReadOnlyList<ReleasableAttribute> All =
     [
-        new("name", PersonalDataCategory.Name, null, null),
-        new("given_name", PersonalDataCategory.Name, "urn:oid:2.5.4.42", "givenName"),
-        new("family_name", PersonalDataCategory.Name, "urn:oid:2.5.4.4", "sn"),
-        new("display_name", PersonalDataCategory.Name, "urn:oid:2.16.840.1.113730.3.1.241", "displayName"),
-        new("email", PersonalDataCategory.Contact, "urn:oid:0.9.2342.19200300.100.1.3", "mail"),
-        new("personnummer", PersonalDataCategory.PersonalIdentityNumber, "urn:oid:1.3.6.1.4.1.2428.90.1.5", "norEduPersonNIN"),
-        new("roles", PersonalDataCategory.Role, null, null),
-        new("school_units", PersonalDataCategory.SchoolUnit, "urn:oid:1.2.752.194.10.2.4", "sisSchoolUnitCode"),
-        new("eppn", PersonalDataCategory.Identifier, "urn:oid:1.3.6.1.4.1.5923.1.1.1.6", "eduPersonPrincipalName"),
-        new("affiliation", PersonalDataCategory.Affiliation, "urn:oid:1.3.6.1.4.1.5923.1.1.1.9", "eduPersonScopedAffiliation"),
-        new("groups", PersonalDataCategory.Group, null, null),
-        new("acr", PersonalDataCategory.Assurance, null, null),
+        new("name", PersonalDataCategory.Name, Multiplicity.One, null, null),
+        new("given_name", PersonalDataCategory.Name, Multiplicity.One, "urn:oid:2.5.4.42", "givenName"),
+        new("family_name", PersonalDataCategory.Name, Multiplicity.One, "urn:oid:2.5.4.4", "sn"),
+        new("display_name", PersonalDataCategory.Name, Multiplicity.One, "urn:oid:2.16.840.1.113730.3.1.241", "displayName"),
+        new("email", PersonalDataCategory.Contact, Multiplicity.One, "urn:oid:0.9.2342.19200300.100.1.3", "mail"),
+        new("personnummer", PersonalDataCategory.PersonalIdentityNumber, Multiplicity.One, "urn:oid:1.3.6.1.4.1.2428.90.1.5", "norEduPersonNIN"),
+        new("roles", PersonalDataCategory.Role, Multiplicity.Many, null, null),
+        new("school_units", PersonalDataCategory.SchoolUnit, Multiplicity.Many, "urn:oid:1.2.752.194.10.2.4", "sisSchoolUnitCode"),
+        new("eppn", PersonalDataCategory.Identifier, Multiplicity.One, "urn:oid:1.3.6.1.4.1.5923.1.1.1.6", "eduPersonPrincipalName"),
+        new("affiliation", PersonalDataCategory.Affiliation, Multiplicity.Many, "urn:oid:1.3.6.1.4.1.5923.1.1.1.9", "eduPersonScopedAffiliation"),
+        new("groups", PersonalDataCategory.Group, Multiplicity.Many, null, null),
+        new("acr", PersonalDataCategory.Assurance, Multiplicity.One, null, null),
     ];
 
     private static readonly Dictionary<string, ReleasableAttribute> ByName =
         All.ToDictionary(a => a.Name, StringComparer.Ordinal);
 
     public static ReleasableAttribute? Find(string name) => ByName.GetValueOrDefault(name);
+
+    /// <summary>
+    /// The release filter: what a system with this release list may receive, each attribute once,
+    /// only names the catalog knows (the register refuses a release whose category is not in the
+    /// system's record of processing, so a listed name is also a registered category).
+    /// </summary>
+    public static IEnumerable<ReleasableAttribute> Released(IEnumerable<string> releaseList)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var name in releaseList)
+        {
+            if (ByName.TryGetValue(name, out var attribute) && seen.Add(name))
+            {
+                yield return attribute;
+            }
+        }
+    }
 }

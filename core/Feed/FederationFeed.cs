@@ -82,14 +82,26 @@ public sealed record FeedSamlSp(
 /// <param name="PublicPath">Path prefix on the gateway, e.g. <c>/procapita</c>.</param>
 /// <param name="Upstreams">Upstream base addresses, load balanced.</param>
 /// <param name="HealthPath">Path for active health checks, e.g. <c>/health</c>.</param>
-/// <param name="IdentityForwarding"><c>headers</c> (signed X-Federation-* headers) or <c>token</c>.</param>
+/// <param name="IdentityForwarding">How the gateway tells the backend who the person is.</param>
 /// <param name="Audience">Audience of the forwarded token when <paramref name="IdentityForwarding"/> is <c>token</c>.</param>
 public sealed record FeedBackend(
     string PublicPath,
     IReadOnlyList<string> Upstreams,
     string? HealthPath,
-    string IdentityForwarding = "headers",
+    IdentityForwarding IdentityForwarding = IdentityForwarding.Headers,
     string? Audience = null);
+
+/// <summary>How the gateway forwards the signed-in person to a backend. Written <c>headers</c> / <c>token</c> in JSON.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<IdentityForwarding>))]
+public enum IdentityForwarding
+{
+    /// <summary>Signed <c>X-Federation-*</c> headers (HMAC, the gateway's signing key).</summary>
+    [JsonStringEnumMemberName("headers")]
+    Headers,
+    /// <summary>A bearer token for the backend's audience.</summary>
+    [JsonStringEnumMemberName("token")]
+    Token,
+}
 
 /// <summary>
 /// The five phases of the municipal life-cycle framework (seed 002), plus retired.

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Security.Claims;
+using Federation.Core.Access;
 using Federation.Core.Feed;
 using Federation.Gateway.Forwarding;
-using Federation.Gateway.Policy;
 using Federation.Gateway.Proxy;
 
 namespace Federation.Gateway.Identity;
@@ -68,11 +68,11 @@ public sealed class UserFacts
         // The memo keeps its own principal: the request's one may be changed downstream.
         _user = Principals.DeepCopy(user);
         _claims = _user.Claims.SelectMany(c => new[] { c.Type, c.Value }).ToArray();
-        Attributes = UserAttributes.From(_user);
+        Attributes = PersonFacts.From(_user);
         Until = until;
     }
 
-    public UserAttributes Attributes { get; }
+    public PersonFacts Attributes { get; }
 
     internal DateTimeOffset Until { get; }
 

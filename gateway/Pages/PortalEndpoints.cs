@@ -1,6 +1,6 @@
 using System.Text;
+using Federation.Core.Access;
 using Federation.Core.Navigation;
-using Federation.Gateway.Policy;
 using Federation.Gateway.Routing;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -26,15 +26,15 @@ public static class PortalEndpoints
         var html = new StringBuilder();
         if (user.Identity?.IsAuthenticated == true)
         {
-            var attributes = UserAttributes.From(user);
+            var attributes = PersonFacts.From(user);
             html.Append($"<p>Inloggad som <strong>{GatewayResponses.Encode(user.Identity.Name ?? attributes.Subject ?? "?")}</strong> ")
                 .Append($"(tillitsnivå {GatewayResponses.Encode(attributes.Acr ?? "okänd")}).</p>")
                 .Append("""<form method="post" action="/account/signout"><button>Logga ut</button></form><ul>""");
             foreach (var system in directory.Current.Routed.Values.OrderBy(s => s.Name, StringComparer.CurrentCulture))
             {
-                var decision = AccessPolicyEvaluator.Evaluate(system.Access, attributes);
+                var decision = AccessPolicy.Evaluate(system, attributes);
                 var path = GatewayResponses.Encode(system.Backend!.PublicPath.TrimEnd('/') + "/");
-                html.Append(decision.Outcome == AccessOutcome.Refused
+                html.Append(decision.Outcome == AccessOutcome.Denied
                     ? $"<li>{GatewayResponses.Encode(system.Name)} <small>(ingen behörighet)</small></li>"
                     : $"<li><a href=\"{path}\">{GatewayResponses.Encode(system.Name)}</a></li>");
             }

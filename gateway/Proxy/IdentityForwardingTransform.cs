@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Security.Claims;
+using Federation.Core.Access;
 using Federation.Core.Attributes;
 using Federation.Core.Feed;
 using Federation.Gateway.Forwarding;
-using Federation.Gateway.Policy;
 using Federation.Gateway.Routing;
 using Microsoft.Net.Http.Headers;
 using Yarp.ReverseProxy.Transforms;
@@ -20,9 +20,6 @@ namespace Federation.Gateway.Proxy;
 public sealed class IdentityForwardingTransform(IdentitySigning signing, TimeProvider time) : ITransformProvider
 {
     private const string ForwardedPrefix = "X-Forwarded-Prefix";
-
-    /// <summary>Attributes that can hold several values; others are forwarded as the claims give them.</summary>
-    private static readonly HashSet<string> ListAttributes = ["roles", "groups", "school_units", "affiliation"];
 
     public void ValidateRoute(TransformRouteValidationContext context)
     {
@@ -85,23 +82,14 @@ public sealed class IdentityForwardingTransform(IdentitySigning signing, TimePro
             new(FederationHeaders.System, system.Id),
             new(FederationHeaders.Timestamp, now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
         };
-        foreach (var attribute in system.Release)
+        foreach (var attribute in AttributeCatalog.Released(system.Release))
         {
-            if (AttributeCatalog.Find(attribute) is null)
-            {
-                continue;
-            }
-            var header = FederationHeaders.ForAttribute(attribute);
-            if (result.Exists(h => ReferenceEquals(h.Key, header)))
-            {
-                continue; // listed twice in the register
-            }
-            var values = ListAttributes.Contains(attribute)
-                ? UserAttributes.Values(user, attribute == "roles" ? ["roles", "role"] : [attribute]).Order(StringComparer.Ordinal).ToList()
-                : user.FindAll(attribute).Select(c => c.Value).ToList();
+            var values = attribute.IsMultiValued
+                ? PersonFacts.Values(user, attribute.Name == "roles" ? ["roles", "role"] : [attribute.ClaimType]).Order(StringComparer.Ordinal).ToList()
+                : user.FindAll(attribute.ClaimType).Select(c => c.Value).ToList();
             if (values.Count > 0)
             {
-                result.Add(new(header, FederationHeaders.EncodeValues(values)));
+                result.Add(new(attribute.HeaderName, FederationHeaders.EncodeValues(values)));
             }
         }
         return result;

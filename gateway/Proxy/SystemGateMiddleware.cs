@@ -1,7 +1,7 @@
+using Federation.Core.Access;
 using Federation.Core.Feed;
 using Federation.Gateway.Identity;
 using Federation.Gateway.Pages;
-using Federation.Gateway.Policy;
 using Federation.Gateway.Routing;
 using Federation.Gateway.Telemetry;
 using Microsoft.AspNetCore.Authentication;
@@ -59,11 +59,11 @@ public sealed class SystemGateMiddleware(
         }
 
         var facts = userFacts.For(user);
-        var decision = AccessPolicyEvaluator.Evaluate(system.Access, facts.Attributes);
+        var decision = AccessPolicy.Evaluate(system, facts.Attributes);
         metrics.RecordDecision(system.Id, decision);
         switch (decision.Outcome)
         {
-            case AccessOutcome.Refused:
+            case AccessOutcome.Denied:
                 logger.LogInformation("Refused {Subject} access to {System}: {Reason}",
                     user.FindFirst("sub")?.Value, system.Id, decision.ReasonCode);
                 await GatewayResponses.WriteAsync(context, StatusCodes.Status403Forbidden, decision.ReasonCode!,
@@ -73,18 +73,18 @@ public sealed class SystemGateMiddleware(
             case AccessOutcome.StepUp when api:
                 // RFC 9470: the client must get a token from a stronger sign-in.
                 context.Response.Headers.WWWAuthenticate =
-                    $"Bearer error=\"insufficient_user_authentication\", error_description=\"{decision.ReasonEnglish}\", acr_values=\"{decision.RequiredAssurance}\"";
+                    $"Bearer error=\"insufficient_user_authentication\", error_description=\"{decision.ReasonEnglish}\", acr_values=\"{decision.RequiredLevel?.Name}\"";
                 await GatewayResponses.WriteAsync(context, StatusCodes.Status401Unauthorized, "assurance",
                     "Starkare inloggning krävs", decision.Reason!, "Stronger authentication required", decision.ReasonEnglish!, system.Id);
                 return;
             case AccessOutcome.StepUp:
-                await GatewayAuthentication.ChallengeBrowserAsync(context, decision.RequiredAssurance);
+                await GatewayAuthentication.ChallengeBrowserAsync(context, decision.RequiredLevel?.Name);
                 return;
         }
 
         var backend = system.Backend!;
         string? token = null;
-        if (string.Equals(backend.IdentityForwarding, "token", StringComparison.OrdinalIgnoreCase))
+        if (backend.IdentityForwarding == IdentityForwarding.Token)
         {
             token = await FindTokenForAudienceAsync(context, backend.Audience);
             if (token is null)

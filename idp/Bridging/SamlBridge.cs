@@ -1,3 +1,4 @@
+using Federation.Core.Access;
 using Federation.Core.Attributes;
 using Federation.Core.Navigation;
 using Federation.Idp.Identity;

@@ -116,11 +116,11 @@ public sealed class ClaimsMapping
     /// <summary>Where the level comes from: <c>AuthnContextClassRef</c> (SAML), or a claim type such as <c>acr</c>.</summary>
     public string? AssuranceLevel { get; set; }
 
-    /// <summary>Upstream level value → <c>loa2</c> / <c>loa3</c>.</summary>
+    /// <summary>Upstream level value → the federation's level (<c>loa2</c>, <c>loa3</c>, …).</summary>
     public Dictionary<string, string> AssuranceLevels { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>Level when the upstream says nothing we can map; null refuses such a sign-in.</summary>
-    public string? DefaultAssuranceLevel { get; set; } = Identity.AssuranceLevel.Loa2;
+    public string? DefaultAssuranceLevel { get; set; } = Core.Access.AssuranceLevel.Loa2.Name;
 
     /// <summary>
     /// Upstream role value → our role (<c>larare</c>, …). Roles come only through this mapping:
@@ -147,14 +147,14 @@ public sealed class ClaimsMapping
         }
         foreach (var (from, to) in AssuranceLevels)
         {
-            if (Identity.AssuranceLevel.Rank(to) == 0)
+            if (Core.Access.AssuranceLevel.Parse(to) is null)
             {
-                yield return $"Claims:AssuranceLevels '{from}' maps to '{to}', not loa2 or loa3.";
+                yield return $"Claims:AssuranceLevels '{from}' maps to '{to}', which is not an assurance level (loa1–loa4).";
             }
         }
-        if (DefaultAssuranceLevel is not null && Identity.AssuranceLevel.Rank(DefaultAssuranceLevel) == 0)
+        if (DefaultAssuranceLevel is not null && Core.Access.AssuranceLevel.Parse(DefaultAssuranceLevel) is null)
         {
-            yield return "Claims:DefaultAssuranceLevel must be loa2, loa3 or empty.";
+            yield return "Claims:DefaultAssuranceLevel must be an assurance level (loa1–loa4) or empty.";
         }
         foreach (var (from, to) in RoleValues)
         {
@@ -186,8 +186,8 @@ public sealed class ClaimsMapping
         AssuranceLevel = AuthnContextClassRef,
         AssuranceLevels = new(StringComparer.Ordinal)
         {
-            ["http://id.elegnamnden.se/loa/1.0/loa2"] = Identity.AssuranceLevel.Loa2,
-            ["http://id.elegnamnden.se/loa/1.0/loa3"] = Identity.AssuranceLevel.Loa3,
+            [Core.Access.AssuranceLevel.Loa2.Uri] = Core.Access.AssuranceLevel.Loa2.Name,
+            [Core.Access.AssuranceLevel.Loa3.Uri] = Core.Access.AssuranceLevel.Loa3.Name,
         },
     };
 
@@ -207,8 +207,8 @@ public sealed class ClaimsMapping
         AssuranceLevel = "acr",
         AssuranceLevels = new(StringComparer.Ordinal)
         {
-            [Identity.AssuranceLevel.Loa2] = Identity.AssuranceLevel.Loa2,
-            [Identity.AssuranceLevel.Loa3] = Identity.AssuranceLevel.Loa3,
+            [Core.Access.AssuranceLevel.Loa2.Name] = Core.Access.AssuranceLevel.Loa2.Name,
+            [Core.Access.AssuranceLevel.Loa3.Name] = Core.Access.AssuranceLevel.Loa3.Name,
         },
     };
 }

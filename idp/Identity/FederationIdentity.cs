@@ -38,7 +38,7 @@ public sealed record FederationIdentity
 
     public IReadOnlyList<string> Groups { get; init; } = [];
 
-    /// <summary><see cref="Identity.AssuranceLevel"/> of this sign-in.</summary>
+    /// <summary><see cref="Core.Access.AssuranceLevel"/> of this sign-in.</summary>
     public required string AssuranceLevel { get; init; }
 
     /// <summary>How the person proved it (<c>pwd</c>, <c>otp</c>, …, RFC 8176).</summary>
@@ -52,9 +52,6 @@ public sealed record FederationIdentity
     public const string LocalUpstream = "local";
 
     public string DisplayName => string.Join(' ', new[] { GivenName, FamilyName }.Where(n => !string.IsNullOrWhiteSpace(n)));
-
-    /// <summary>Attributes that may hold several values (released as arrays in OIDC).</summary>
-    public static bool IsMultiValued(string attribute) => attribute is "roles" or "school_units" or "affiliation" or "groups";
 
     /// <summary>The values of one releasable attribute (register name), empty when the person has none.</summary>
     public IReadOnlyList<string> ValuesOf(string attribute) => attribute switch
@@ -77,16 +74,12 @@ public sealed record FederationIdentity
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Release(IEnumerable<string> releaseList)
     {
         var released = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        foreach (var attribute in releaseList.Distinct(StringComparer.Ordinal))
+        foreach (var attribute in Federation.Core.Attributes.AttributeCatalog.Released(releaseList))
         {
-            if (Federation.Core.Attributes.AttributeCatalog.Find(attribute) is null)
-            {
-                continue; // the register refuses unknown names; never release what the catalog lacks
-            }
-            var values = ValuesOf(attribute);
+            var values = ValuesOf(attribute.Name);
             if (values.Count > 0)
             {
-                released[attribute] = values;
+                released[attribute.Name] = values;
             }
         }
         return released;

@@ -1,8 +1,11 @@
 using System.Collections.Immutable;
 using System.Security.Claims;
+using Federation.Core.Access;
 using Federation.Core.Attributes;
+using Federation.Idp.Audit;
 using Federation.Idp.Clients;
 using Federation.Idp.Identity;
+using Federation.Idp.Pages;
 using Federation.Idp.Telemetry;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Antiforgery;
@@ -38,7 +41,7 @@ public static class ProtocolEndpoints
     }
 
     private static async Task<IResult> Authorize(
-        HttpContext http, RegisteredClients clients, IOptions<IdpOptions> options, TimeProvider time)
+        HttpContext http, RegisteredClients clients, IOptions<IdpOptions> options, TimeProvider time, SignInAudit audit)
     {
         var request = http.GetOpenIddictServerRequest()
                       ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
@@ -51,9 +54,10 @@ public static class ProtocolEndpoints
             return Refuse(Errors.UnauthorizedClient, "The client is not (or no longer) registered in the system register.");
         }
 
-        var required = AssuranceLevel.Strongest([system.Access.AssuranceLevel, .. (request.AcrValues ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries)])
-                       ?? AssuranceLevel.Loa2;
-        activity?.SetTag("acr.required", required);
+        // acr_values is a voluntary request (OIDC Core 5.5.1.1): honoured up to the strongest level
+        // this idp can reach itself (a second factor), never a reason to refuse.
+        var asked = AssuranceLevel.Strongest((request.AcrValues ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        var requested = asked is { } a && a > AssuranceLevel.Loa3 ? AssuranceLevel.Loa3 : asked;
 
         var session = await FederationSession.GetAsync(http);
         var tooOld = session is not null && request.MaxAge is { } maxAge
@@ -67,15 +71,29 @@ public static class ProtocolEndpoints
             return Results.Redirect("/login" + QueryString.Create("ReturnUrl", ReturnUrl(http, request)));
         }
 
-        if (!AssuranceLevel.Satisfies(session.AssuranceLevel, required))
+        // The register's access decision, the same one the SAML IdP and the gateway apply.
+        var decision = AccessPolicy.Evaluate(system, PersonFacts.From(session.Subject, session.AssuranceLevel, session.ValuesOf), requested);
+        activity?.SetTag("access.decision", decision.Outcome.ToString());
+        if (decision.Outcome == AccessOutcome.StepUp && decision.RequiredLevel > AssuranceLevel.Loa3)
         {
-            if (request.HasPromptValue(PromptValues.None))
-            {
-                return Refuse(Errors.InteractionRequired, $"The client requires assurance level {required}.");
-            }
-            // Step up instead of failing: the person proves a second factor and comes back.
-            return Results.Redirect("/mfa" + QueryString.Create("ReturnUrl", ReturnUrl(http, request)));
+            // No second factor here reaches loa4: say so instead of sending the person round in circles.
+            decision = decision with { Outcome = AccessOutcome.Denied };
         }
+        switch (decision.Outcome)
+        {
+            case AccessOutcome.Denied when request.HasPromptValue(PromptValues.None) || request.GetParameter(DeniedModel.Acknowledged) is not null:
+                audit.Record("oidc", session.Upstream, request.ClientId, session.Subject, session.UserName, "access_denied", session.AssuranceLevel);
+                return Refuse(Errors.AccessDenied, decision.ReasonEnglish ?? "The register's access policy does not allow this person.");
+            case AccessOutcome.Denied:
+                // Show the person why first; the page's way back returns here with the acknowledgement.
+                return Results.Redirect(DeniedModel.Path + QueryString.Create("ReturnUrl", ReturnUrl(http, request)));
+            case AccessOutcome.StepUp when request.HasPromptValue(PromptValues.None):
+                return Refuse(Errors.InteractionRequired, $"The client requires assurance level {decision.RequiredLevel}.");
+            case AccessOutcome.StepUp:
+                // Step up instead of failing: the person proves a second factor and comes back.
+                return Results.Redirect("/mfa" + QueryString.Create("ReturnUrl", ReturnUrl(http, request)));
+        }
+        activity?.SetTag("acr.required", system.Access.AssuranceLevel);
 
         var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, "roles");
         identity.SetClaim(Claims.Subject, session.Subject);
@@ -158,14 +176,14 @@ public static class ProtocolEndpoints
         {
             [Claims.Subject] = principal.GetClaim(Claims.Subject)!,
         };
-        foreach (var attribute in system.Release.Where(a => AttributeCatalog.Find(a) is not null))
+        foreach (var attribute in AttributeCatalog.Released(system.Release))
         {
-            var values = principal.GetClaims(attribute);
+            var values = principal.GetClaims(attribute.ClaimType);
             if (values.IsDefaultOrEmpty)
             {
                 continue;
             }
-            body[attribute] = FederationIdentity.IsMultiValued(attribute) ? values.ToArray() : values[0];
+            body[attribute.ClaimType] = attribute.IsMultiValued ? values.ToArray() : values[0];
         }
         return Results.Ok(body);
     }

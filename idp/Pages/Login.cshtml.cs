@@ -1,3 +1,4 @@
+using Federation.Core.Access;
 using Federation.Idp.Audit;
 using Federation.Idp.Identity;
 using Federation.Idp.Telemetry;
@@ -63,7 +64,7 @@ public sealed class LoginModel(
             return Fail(T(message));
         }
 
-        var identity = await accounts.SignedInAsync(user, AssuranceLevel.Loa2, ["pwd"]);
+        var identity = await accounts.SignedInAsync(user, AssuranceLevel.Loa2.Name, ["pwd"]);
         await FederationSession.SignInAsync(HttpContext, identity);
         audit.Record("oidc", FederationIdentity.LocalUpstream, client, user.Id, user.UserName, "success", identity.AssuranceLevel);
         var seconds = (time.GetUtcNow().ToUnixTimeMilliseconds() - Started) / 1000.0;

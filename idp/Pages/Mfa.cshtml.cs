@@ -1,3 +1,4 @@
+using Federation.Core.Access;
 using Federation.Idp.Audit;
 using Federation.Idp.Identity;
 using Federation.Idp.Telemetry;
@@ -66,7 +67,7 @@ public sealed class MfaModel(UserManager<IdpUser> users, LocalAccounts accounts,
         }
 
         await users.ResetAccessFailedCountAsync(user);
-        var identity = await accounts.SignedInAsync(user, AssuranceLevel.Loa3, ["pwd", "otp", "mfa"]);
+        var identity = await accounts.SignedInAsync(user, AssuranceLevel.Loa3.Name, ["pwd", "otp", "mfa"]);
         await FederationSession.SignInAsync(HttpContext, identity);
         audit.Record("oidc", FederationIdentity.LocalUpstream, client, user.Id, user.UserName, "success", identity.AssuranceLevel);
         return LocalRedirect(Federation.Core.Navigation.ReturnUrl.OrHome(ReturnUrl));

@@ -1,3 +1,4 @@
+using Federation.Core.Access;
 namespace Federation.Idp.Saml;
 
 /// <summary>Namespaces and URIs of SAML 2.0, XML-DSig and XML-Enc that this library speaks.</summary>
@@ -61,21 +62,10 @@ public static class SamlNames
     public const string Mgf1Sha1 = "http://www.w3.org/2009/xmlenc11#mgf1sha1";
     public const string Mgf1Sha256 = "http://www.w3.org/2009/xmlenc11#mgf1sha256";
 
-    /// <summary>The assurance levels of the brief, mapped to their AuthnContextClassRef.</summary>
-    public static string? AuthnContextFor(string assuranceLevel) => assuranceLevel switch
-    {
-        "loa2" => Loa2,
-        "loa3" => Loa3,
-        _ => null,
-    };
+    /// <summary>The federation's level (<c>loa2</c>, …) as an AuthnContextClassRef; the ordering is the core's <see cref="AssuranceLevel"/>.</summary>
+    public static string? AuthnContextFor(string assuranceLevel) => AssuranceLevel.Parse(assuranceLevel)?.Uri;
 
     /// <summary>Rank of an AuthnContextClassRef, for "minimum" comparisons; 0 when unknown.</summary>
-    public static int AuthnContextRank(string classRef) => classRef switch
-    {
-        PasswordProtectedTransport => 1,
-        Loa2 => 2,
-        Loa3 => 3,
-        "http://id.elegnamnden.se/loa/1.0/loa4" => 4,
-        _ => 0,
-    };
+    public static int AuthnContextRank(string classRef) =>
+        classRef == PasswordProtectedTransport ? AssuranceLevel.Loa1.Rank : AssuranceLevel.Parse(classRef)?.Rank ?? 0;
 }

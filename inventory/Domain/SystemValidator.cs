@@ -12,7 +12,6 @@ public static partial class SystemValidator
 {
     public static readonly IReadOnlyList<string> LegalBases = ["a", "b", "c", "d", "e", "f"];
     public static readonly IReadOnlyList<string> GrantTypes = ["authorization_code", "refresh_token", "client_credentials"];
-    public static readonly IReadOnlyList<string> IdentityForwardings = ["headers", "token"];
 
     public static readonly IReadOnlyList<string> NameIdFormats =
     [
@@ -58,7 +57,7 @@ public static partial class SystemValidator
                     GrantTypes = c.GrantTypes ?? [],
                     Scopes = c.Scopes ?? [],
                 },
-                Backend = i.Backend is not { } b ? null : b with { Upstreams = b.Upstreams ?? [], IdentityForwarding = b.IdentityForwarding ?? "headers" },
+                Backend = i.Backend is not { } b ? null : b with { Upstreams = b.Upstreams ?? [] },
                 SamlSp = i.SamlSp is not { } sp ? null : sp with { NameIdFormat = sp.NameIdFormat ?? "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent" },
             },
         };
@@ -283,11 +282,11 @@ public static partial class SystemValidator
                 errors.Add("integration.backend.healthPath", "Give a path with a leading slash, e.g. '/health'.");
             }
 
-            if (!IdentityForwardings.Contains(backend.IdentityForwarding))
+            if (!Enum.IsDefined(backend.IdentityForwarding))
             {
                 errors.Add("integration.backend.identityForwarding", "Use 'headers' or 'token'.");
             }
-            else if (backend.IdentityForwarding == "token" && string.IsNullOrWhiteSpace(backend.Audience))
+            else if (backend.IdentityForwarding == IdentityForwarding.Token && string.IsNullOrWhiteSpace(backend.Audience))
             {
                 errors.Add("integration.backend.audience", "Token forwarding needs the audience of the forwarded token.");
             }

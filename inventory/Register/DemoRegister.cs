@@ -96,7 +96,7 @@ public sealed class DemoRegister(InventoryDbContext db, TimeProvider time, ILogg
         new("procapita", "ProCapita Education",
             "Verksamhetssystem för förskola, skola och fritidshem: elev- och personalregister, placeringar, avgifter. Används av skolsekreterare och centrala resurser.",
             "CGI Sverige AB", "verksamhetssystem", Owner, "Bildningsförvaltningen, systemförvaltning ProCapita", LifecyclePhase.AnvandningOchSupport,
-            new Integration(Backend: new FeedBackend("/procapita", ["http://127.0.0.1:5400"], "/health", "headers")),
+            new Integration(Backend: new FeedBackend("/procapita", ["http://127.0.0.1:5400"], "/health", IdentityForwarding.Headers)),
             Record(
                 purposes: ["Elev- och barnregister, placering och upptagningsområden", "Avgiftshantering och inkomstförfrågan", "Underlag för strukturen i skolplattformen"],
                 legalBasis: ["c", "e"],
@@ -168,7 +168,7 @@ public sealed class DemoRegister(InventoryDbContext db, TimeProvider time, ILogg
         new("intranat", "Intranätet",
             "Kommunens nya intranät för alla medarbetare.",
             "Sitevision AB", "intranät", "Kommunledningsförvaltningen, kommunikationschef", "Kommunikationsavdelningen", LifecyclePhase.AnvandningOchSupport,
-            new Integration(Backend: new FeedBackend("/intranat", ["http://127.0.0.1:5401"], "/health", "headers")),
+            new Integration(Backend: new FeedBackend("/intranat", ["http://127.0.0.1:5401"], "/health", IdentityForwarding.Headers)),
             Record(
                 purposes: [],
                 legalBasis: ["e"],
@@ -197,7 +197,7 @@ public sealed class DemoRegister(InventoryDbContext db, TimeProvider time, ILogg
         new("forskoleportalen", "Förskoleportalen",
             "Portal för kommunikation mellan förskolan och vårdnadshavare: dokumentation, närvaro och meddelanden.",
             "Tietoevry Sweden AB", "e-tjänst", Owner, "Bildningsförvaltningen, förskoleenheten", LifecyclePhase.AnvandningOchSupport,
-            new Integration(Backend: new FeedBackend("/forskoleportalen", ["http://127.0.0.1:5402"], "/health", "headers")),
+            new Integration(Backend: new FeedBackend("/forskoleportalen", ["http://127.0.0.1:5402"], "/health", IdentityForwarding.Headers)),
             Record(
                 purposes: ["Kommunikation med vårdnadshavare om barnets vistelse i förskolan", "Närvaroregistrering"],
                 legalBasis: ["e"],

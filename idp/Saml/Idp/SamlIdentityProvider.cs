@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
+using Federation.Core.Access;
 using Federation.Core.Attributes;
-using Federation.Core.Feed;
 using Federation.Idp.Saml.Storage;
 using Microsoft.Extensions.Options;
 
@@ -71,16 +71,23 @@ public sealed class SamlIdentityProvider(
         {
             return await AnswerWithStatusAsync(http, request, sp, SamlNames.StatusNoAuthnContext, "no_authn_context");
         }
-        var neededRank = Math.Max(LevelRank(sp.Access.AssuranceLevel), requestedRank.Value);
-        var neededLevel = neededRank >= 3 ? "loa3" : "loa2";
+        var requestedLevel = requestedRank.Value > 0 ? AssuranceLevel.Parse("loa" + requestedRank.Value) : null;
 
         var subject = await session.GetCurrentAsync(http);
         // ForceAuthn: only a sign-in after we sent the user to authenticate again counts. Sessions keep
         // their authentication time in whole seconds (OIDC auth_time), so compare at that precision.
         var fresh = subject is not null && (!request.ForceAuthn
             || (request.ReauthenticationRequestedAtUnixMs is { } asked && subject.AuthenticatedAt >= DateTimeOffset.FromUnixTimeSeconds(asked / 1000)));
-        if (subject is null || !fresh || LevelRank(subject.AssuranceLevel) < neededRank)
+        var decision = subject is null ? null
+            : AccessPolicy.Evaluate(sp.Name, sp.Lifecycle, sp.Access, PersonFacts.From(subject.Subject, subject.AssuranceLevel, c => subject.Claims.GetValueOrDefault(c) ?? []), requestedLevel);
+        if (decision is { Outcome: AccessOutcome.Denied })
         {
+            // The same decision as OIDC and the gateway: no stronger sign-in can help, so none is asked for.
+            return await AnswerWithStatusAsync(http, request, sp, SamlNames.StatusRequestDenied, "access_policy");
+        }
+        if (subject is null || !fresh || decision is { Outcome: AccessOutcome.StepUp })
+        {
+            var neededLevel = (decision?.RequiredLevel ?? Strongest(sp.Access.AssuranceLevel, requestedLevel)).Name;
             if (request.IsPassive)
             {
                 return await AnswerWithStatusAsync(http, request, sp, SamlNames.StatusNoPassive, "no_passive");
@@ -94,10 +101,6 @@ public sealed class SamlIdentityProvider(
             return await session.ChallengeAsync(http, new SamlChallenge(returnUrl, request.ForceAuthn && !fresh, neededLevel, sp.Name));
         }
 
-        if (!AccessPolicyAllows(sp.Access, subject))
-        {
-            return await AnswerWithStatusAsync(http, request, sp, SamlNames.StatusRequestDenied, "access_policy");
-        }
         var format = NegotiateFormat(request.NameIdFormat, sp.NameIdFormat);
         var nameId = format is null ? null : await NameIdAsync(format, subject, sp, http.RequestAborted);
         if (nameId is null)
@@ -143,12 +146,12 @@ public sealed class SamlIdentityProvider(
         return new PostBindingResult(new Uri(request.AcsUrl), "SAMLResponse", Convert.ToBase64String(Encoding.UTF8.GetBytes(document.OuterXml)), request.RelayState);
     }
 
-    internal static int LevelRank(string level) => level switch
+    /// <summary>The level to ask for before anything is known about the person: the system's, or the SP's request if stronger.</summary>
+    private static AssuranceLevel Strongest(string systemLevel, AssuranceLevel? requested)
     {
-        "loa3" => 3,
-        "loa2" => 2,
-        _ => 0,
-    };
+        var own = AssuranceLevel.Parse(systemLevel) ?? AssuranceLevel.Loa2;
+        return requested is { } r && r > own ? r : own;
+    }
 
     /// <summary>The rank the SP asked for; 0 when it asked nothing, null when it asked only for what we cannot give.</summary>
     private static int? RequestedRank(string[] requested, string comparison)
@@ -189,14 +192,6 @@ public sealed class SamlIdentityProvider(
         SamlNames.NameIdEmail => subject.Claims.GetValueOrDefault("email") is { Count: > 0 } email ? email[0] : null,
         _ => null,
     };
-
-    /// <summary>Empty lists mean anyone; OR within a list, AND across lists (as the feed contract says).</summary>
-    internal static bool AccessPolicyAllows(FeedAccessPolicy policy, SamlSubject subject)
-    {
-        bool Matches(IReadOnlyList<string> required, string claim) =>
-            required.Count == 0 || (subject.Claims.GetValueOrDefault(claim) ?? []).Intersect(required, StringComparer.Ordinal).Any();
-        return Matches(policy.Roles, "roles") && Matches(policy.Groups, "groups") && Matches(policy.SchoolUnits, "school_units");
-    }
 
     /// <summary>Exactly the release list, by urn:oid names; values only from the subject's stored claims.</summary>
     internal static List<SamlAttribute> ReleasedAttributes(IReadOnlyList<string> release, SamlSubject subject)

@@ -15,7 +15,8 @@ public sealed record RegisteredSp(
     string NameIdFormat,
     bool AuthnRequestsSigned,
     IReadOnlyList<string> Release,
-    FeedAccessPolicy Access);
+    FeedAccessPolicy Access,
+    LifecyclePhase Lifecycle = LifecyclePhase.AnvandningOchSupport);
 
 /// <summary>Finds the downstream SP for an entity ID.</summary>
 public interface ISamlServiceProviderRegistry
@@ -50,7 +51,7 @@ public sealed class SamlServiceProviderRegistry(
             var acs = new List<string> { sp.AcsUrl };
             acs.AddRange(fromAggregate?.AcsUrls.Except(acs, StringComparer.Ordinal) ?? []);
             return new RegisteredSp(sp.EntityId, system.Id, system.Name, acs, certificates, sp.NameIdFormat,
-                fromAggregate?.AuthnRequestsSigned ?? false, system.Release, system.Access);
+                fromAggregate?.AuthnRequestsSigned ?? false, system.Release, system.Access, system.Lifecycle);
         }
         if (fromAggregate is not null && options.Value.Aggregate is { } aggregateOptions)
         {

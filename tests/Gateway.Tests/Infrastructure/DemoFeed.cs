@@ -24,7 +24,7 @@ internal static class DemoFeed
         System("mfa", "/mfa", [a], Anyone with { AssuranceLevel = "loa3" }),
         System("tokenapi", "/tokenapi", [a], Anyone) with
         {
-            Backend = new FeedBackend("/tokenapi", [a.ToString()], "/health", "token", "procapita-api"),
+            Backend = new FeedBackend("/tokenapi", [a.ToString()], "/health", IdentityForwarding.Token, "procapita-api"),
         },
         System("pair", "/pair", [a, b], Anyone),
         System("avveckling", "/avveckling", [a], Anyone) with

@@ -67,18 +67,29 @@ public sealed partial class RelyingParty(IdpHost idp, string clientId, string? s
     /// <summary>Follows redirects inside the idp, signing in (and entering a TOTP code) when asked, until the idp sends the browser back to the client.</summary>
     public async Task<Uri> AuthorizeAsync(string authorizeUrl, string user = "anna.larare", string password = DefaultPassword, string? totpSecret = null)
     {
+        var (callback, page) = await FollowAsync(authorizeUrl, user, password, totpSecret);
+        return callback ?? throw new InvalidOperationException($"Expected a redirect, got {(int)page!.StatusCode}: {await page.Content.ReadAsStringAsync()}");
+    }
+
+    /// <summary>
+    /// Like <see cref="AuthorizeAsync"/>, but stops at the first page the idp shows instead of a
+    /// redirect (the "no access" page, an error page): either the callback or that page.
+    /// </summary>
+    public async Task<(Uri? Callback, HttpResponseMessage? Page)> FollowAsync(
+        string authorizeUrl, string user = "anna.larare", string password = DefaultPassword, string? totpSecret = null)
+    {
         var response = await Browser.GetAsync(authorizeUrl);
         for (var hop = 0; hop < 10; hop++)
         {
             if (response.StatusCode != HttpStatusCode.Redirect && response.StatusCode != HttpStatusCode.Found)
             {
-                throw new InvalidOperationException($"Expected a redirect, got {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+                return (null, response);
             }
             var location = response.Headers.Location!;
             var absolute = location.IsAbsoluteUri ? location : new Uri(idp.BaseAddress, location);
             if (absolute.Authority != idp.BaseAddress.Authority)
             {
-                return absolute;
+                return (absolute, null);
             }
             if (absolute.AbsolutePath.Equals("/login", StringComparison.OrdinalIgnoreCase))
             {

@@ -17,6 +17,12 @@ public static class TestSystems
     public const string BatchId = "schema-batch";
     public const string BatchSecret = "batch-test-secret-1234";
     public const string Redirect = "http://127.0.0.1:7001/cb";
+    /// <summary>Open to principals only (an OIDC client that signs in directly, not through the gateway).</summary>
+    public const string PrincipalsId = "rektorsportalen";
+    public const string PrincipalsSecret = "rektor-test-secret-1234";
+    /// <summary>LIKA: teachers and principals at Björkskolan.</summary>
+    public const string LikaId = "lika";
+    public const string LikaSecret = "lika-test-secret-1234";
 
     private static readonly FeedAccessPolicy Anyone = new([], [], [], "loa2");
 
@@ -35,6 +41,12 @@ public static class TestSystems
         new FeedSystem("larplattform", "Lärplattformen", LifecyclePhase.Driftsattning, Anyone,
             ["name", "roles"],
             new FeedOidcClient(PublicId, null, [Redirect], [], ["authorization_code", "refresh_token"], [])),
+        new FeedSystem("rektorsportalen", "Rektorsportalen", LifecyclePhase.AnvandningOchSupport, Anyone with { Roles = ["rektor"] },
+            ["name", "roles"],
+            new FeedOidcClient(PrincipalsId, PrincipalsSecret, [Redirect], [], ["authorization_code", "refresh_token"], [])),
+        new FeedSystem("lika", "LIKA", LifecyclePhase.AnvandningOchSupport, Anyone with { Roles = ["larare", "rektor"], SchoolUnits = ["41526371"] },
+            ["name", "roles", "school_units"],
+            new FeedOidcClient(LikaId, LikaSecret, [Redirect], [], ["authorization_code", "refresh_token"], [])),
         new FeedSystem("schema", "Schemaläggning", LifecyclePhase.AnvandningOchSupport, Anyone,
             [],
             new FeedOidcClient(BatchId, BatchSecret, [], [], ["client_credentials"], ["federation.feed"])),

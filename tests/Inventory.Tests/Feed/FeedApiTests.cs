@@ -42,7 +42,7 @@ public abstract class FeedApiTests(InventoryHost host)
         var procapita = feed.Systems.Single(s => s.Id == "procapita").Backend!;
         Assert.Equal("/procapita", procapita.PublicPath);
         Assert.Equal(["http://127.0.0.1:5400"], procapita.Upstreams);
-        Assert.Equal("headers", procapita.IdentityForwarding);
+        Assert.Equal(IdentityForwarding.Headers, procapita.IdentityForwarding);
         Assert.NotNull(feed.Systems.Single(s => s.Id == "intranat").Backend);
         Assert.NotNull(feed.Systems.Single(s => s.Id == "forskoleportalen").Backend);
 
