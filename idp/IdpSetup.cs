@@ -42,6 +42,9 @@ public static class IdpSetup
             .AddSignInManager()
             .AddDefaultTokenProviders();
         builder.Services.AddScoped<LocalAccounts>();
+        builder.Services.AddScoped<AuthenticatorCodes>();
+        builder.Services.AddScoped<DecoyPassword>();
+        LoginThrottle.AddLoginThrottle(builder);
         builder.Services.AddSingleton<SignInAudit>();
         builder.Services.AddHttpClient(SignInEventForwarder.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
         builder.Services.AddHostedService<SignInEventForwarder>();
@@ -107,6 +110,7 @@ public static class IdpSetup
         app.UseCors(); // before authentication: OpenIddict answers the token endpoint there
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseAntiforgery();
         return app;
     }
