@@ -19,7 +19,8 @@ builder.AddLocalAccounts();
 builder.AddOidcServer();
 builder.AddRegisterFeed();
 builder.AddSignInUi();
-builder.AddBridging();
+builder.AddSaml();       // idp/Saml, both roles, on the idp's database and session (Bridging/BridgingSetup.cs)
+builder.AddBridging();   // upstream OpenID Providers and every upstream's claims mapping
 
 var app = builder.Build();
 await app.PrepareIdpAsync();
@@ -28,6 +29,7 @@ app.UseSignInUi();
 app.MapDefaultEndpoints();
 app.MapProtocolEndpoints();
 app.MapSignInUi();
+app.MapSaml();
 app.MapBridging();
 app.Run();
 return 0;

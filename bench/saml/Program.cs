@@ -103,11 +103,11 @@ Measure("verify both signatures only (no database)", _ =>
 });
 
 // The full pipeline, every check and both database writes (replay cache, request used), SQLite.
-var pending = new Dictionary<int, string>();
+var pending = new Dictionary<int, (string Response, string Binding)>();
 Measure("validate (full pipeline, SQLite)", async i =>
 {
     using var scope = provider.CreateScope();
-    var result = await scope.ServiceProvider.GetRequiredService<SamlResponseValidator>().ValidateAsync(pending[i], acs);
+    var result = await scope.ServiceProvider.GetRequiredService<SamlResponseValidator>().ValidateAsync(pending[i].Response, acs, _ => pending[i].Binding);
     if (!result.Succeeded)
     {
         throw new InvalidOperationException($"bench response refused: {result.Check} {result.Reason}");
@@ -115,8 +115,8 @@ Measure("validate (full pipeline, SQLite)", async i =>
 }, async i =>
 {
     using var scope = provider.CreateScope();
-    var (_, requestId) = await scope.ServiceProvider.GetRequiredService<SamlAuthnRequestSender>().CreateAsync("upstream", "/");
-    pending[i] = SignedResponse(key2048, requestId);
+    var (_, requestId, binding) = await scope.ServiceProvider.GetRequiredService<SamlAuthnRequestSender>().CreateAsync("upstream", "/");
+    pending[i] = (SignedResponse(key2048, requestId), binding);
 });
 
 Console.WriteLine($"SAML benchmark: {Environment.ProcessorCount} cores, {seconds:0.#} s per row, .NET {Environment.Version}");

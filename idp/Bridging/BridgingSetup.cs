@@ -8,7 +8,11 @@ namespace Federation.Idp.Bridging;
 /// <summary>SAML (both roles) and upstream OpenID Providers, all on the idp's one sign-in session.</summary>
 public static class BridgingSetup
 {
-    public static IHostApplicationBuilder AddBridging(this IHostApplicationBuilder builder)
+    /// <summary>
+    /// The SAML library (<c>idp/Saml</c>: IdP towards downstream SPs, SP towards upstream IdPs) on the
+    /// idp's database and its one sign-in session. Configuration: section <c>Saml</c>.
+    /// </summary>
+    public static IHostApplicationBuilder AddSaml(this IHostApplicationBuilder builder)
     {
         var saml = builder.Configuration.GetSection("Saml");
         builder.Services.AddFederationSaml(saml);
@@ -24,7 +28,12 @@ public static class BridgingSetup
         });
         builder.Services.AddScoped<ISamlSignInSession, FederationSamlSignInSession>();
         builder.Services.AddScoped<ISamlUpstreamSignIn, SamlUpstreamSignIn>();
+        return builder;
+    }
 
+    /// <summary>Upstream OpenID Providers and the claims mapping of every upstream (section <c>Upstreams</c>).</summary>
+    public static IHostApplicationBuilder AddBridging(this IHostApplicationBuilder builder)
+    {
         var section = builder.Configuration.GetSection("Upstreams");
         var samlNames = builder.Configuration.GetSection("Saml:Upstreams").GetChildren().Select(c => c["Name"]).ToHashSet(StringComparer.Ordinal);
         builder.Services.AddOptions<UpstreamOptions>().Bind(section).ValidateDataAnnotations()
@@ -40,9 +49,16 @@ public static class BridgingSetup
         return builder;
     }
 
-    public static WebApplication MapBridging(this WebApplication app)
+    /// <summary>The <c>/saml</c> route group (<see cref="SamlEndpoints"/>).</summary>
+    public static WebApplication MapSaml(this WebApplication app)
     {
         app.MapSamlEndpoints();
+        return app;
+    }
+
+    /// <summary>The upstream OIDC login and callback endpoints.</summary>
+    public static WebApplication MapBridging(this WebApplication app)
+    {
         app.MapOidcUpstreams();
         return app;
     }

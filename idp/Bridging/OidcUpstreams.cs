@@ -148,6 +148,6 @@ public static class OidcUpstreams
         DateTimeOffset? authTime = long.TryParse(principal.FindFirst("auth_time")?.Value, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
             ? DateTimeOffset.FromUnixTimeSeconds(seconds)
             : null;
-        return new UpstreamAssertion("oidc", upstream, null, null, authTime, claims);
+        return new UpstreamAssertion("oidc", upstream, null, null, authTime, claims, []);
     }
 }

@@ -58,7 +58,7 @@ public sealed class SamlUpstreamSignIn(UpstreamAccounts accounts, IOptions<Upstr
     {
         var mapping = options.Value.Saml.GetValueOrDefault(identity.Upstream) ?? ClaimsMapping.SamlDefault();
         var assertion = new UpstreamAssertion("saml", identity.Upstream, identity.NameId, identity.AuthnContextClassRef,
-            identity.AuthnInstant, identity.Attributes);
+            identity.AuthnInstant, identity.Attributes, identity.Scopes);
         FederationIdentity signedIn;
         try
         {

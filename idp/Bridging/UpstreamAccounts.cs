@@ -8,13 +8,15 @@ namespace Federation.Idp.Bridging;
 
 /// <summary>What an upstream said about a person, before mapping: attribute or claim type → values.</summary>
 /// <param name="Protocol"><c>saml</c> or <c>oidc</c>, for the audit.</param>
+/// <param name="DeclaredScopes">Scopes the upstream's own metadata declares (SAML <c>shibmd:Scope</c>); none for OIDC.</param>
 public sealed record UpstreamAssertion(
     string Protocol,
     string Upstream,
     string? NameId,
     string? AuthnContextClassRef,
     DateTimeOffset? AuthenticatedAt,
-    IReadOnlyDictionary<string, IReadOnlyList<string>> Attributes);
+    IReadOnlyDictionary<string, IReadOnlyList<string>> Attributes,
+    IReadOnlyList<string> DeclaredScopes);
 
 /// <summary>Why an upstream sign-in was not accepted after the protocol checks (logged and counted).</summary>
 public sealed class UpstreamRefusedException(string reason, string message) : Exception(message)
@@ -49,23 +51,30 @@ public sealed class UpstreamAccounts(
         }
 
         var user = await LinkedAccountAsync(assertion.Upstream, upstreamSubject, cancellationToken);
-        var roles = All(mapping.Roles);
-        if (mapping.RoleValues.Count > 0)
+        // Roles only through the explicit mapping, never as sent.
+        var roles = All(mapping.Roles).Select(r => mapping.RoleValues.GetValueOrDefault(r)).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        // eppn and scoped affiliations only in the scopes the upstream's metadata or our configuration give it.
+        var scopes = assertion.DeclaredScopes.Concat(mapping.AllowedScopes).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var eppn = All(mapping.Eppn).FirstOrDefault(v => ScopedValue.IsIn(v, scopes));
+        var affiliations = All(mapping.Affiliations).Where(v => !v.Contains('@', StringComparison.Ordinal) || ScopedValue.IsIn(v, scopes)).ToList();
+        var dropped = All(mapping.Eppn).Concat(All(mapping.Affiliations)).Where(v => v.Contains('@', StringComparison.Ordinal) && !ScopedValue.IsIn(v, scopes)).ToList();
+        if (dropped.Count > 0)
         {
-            roles = roles.Select(r => mapping.RoleValues.GetValueOrDefault(r)).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+            logger.LogWarning("Upstream {Upstream} asserted {Count} scoped value(s) outside its scopes ({Scopes}); dropped",
+                assertion.Upstream, dropped.Count, string.Join(' ', scopes));
         }
         var identity = new FederationIdentity
         {
             Subject = user.Id,
-            UserName = First(mapping.UserName) ?? First(mapping.Eppn) ?? user.UserName,
+            UserName = First(mapping.UserName) ?? eppn ?? user.UserName,
             GivenName = First(mapping.GivenName),
             FamilyName = First(mapping.FamilyName),
             Email = First(mapping.Email),
-            Eppn = First(mapping.Eppn),
+            Eppn = eppn,
             PersonalIdentityNumber = First(mapping.PersonalIdentityNumber),
             Roles = roles,
             SchoolUnits = All(mapping.SchoolUnits),
-            Affiliations = All(mapping.Affiliations),
+            Affiliations = affiliations,
             Groups = All(mapping.Groups),
             AssuranceLevel = level,
             AuthenticationMethods = ["fed"],

@@ -122,8 +122,19 @@ public sealed class ClaimsMapping
     /// <summary>Level when the upstream says nothing we can map; null refuses such a sign-in.</summary>
     public string? DefaultAssuranceLevel { get; set; } = Core.Access.AssuranceLevel.Loa2.Name;
 
-    /// <summary>Upstream role value → our role (<c>larare</c>, …); when set, unmapped values are dropped.</summary>
+    /// <summary>
+    /// Upstream role value → our role (<c>larare</c>, …). Roles come only through this mapping:
+    /// a value that is not a key here is dropped, and without a mapping an upstream gives no roles
+    /// (an upstream that sends <c>register-admin</c> must not make anyone our register admin).
+    /// </summary>
     public Dictionary<string, string> RoleValues { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Scopes (DNS domains) in which this upstream may assert eduPersonPrincipalName and scoped
+    /// affiliations (<c>x@scope</c>), besides those its SAML metadata declares (<c>shibmd:Scope</c>).
+    /// A value in another scope is dropped.
+    /// </summary>
+    public List<string> AllowedScopes { get; set; } = [];
 
     public const string NameId = "NameID";
     public const string AuthnContextClassRef = "AuthnContextClassRef";
@@ -144,6 +155,20 @@ public sealed class ClaimsMapping
         if (DefaultAssuranceLevel is not null && Core.Access.AssuranceLevel.Parse(DefaultAssuranceLevel) is null)
         {
             yield return "Claims:DefaultAssuranceLevel must be an assurance level (loa1–loa4) or empty.";
+        }
+        foreach (var (from, to) in RoleValues)
+        {
+            if (string.IsNullOrWhiteSpace(to))
+            {
+                yield return $"Claims:RoleValues '{from}' maps to no role.";
+            }
+        }
+        foreach (var scope in AllowedScopes)
+        {
+            if (!ScopedValue.IsScopeName(scope))
+            {
+                yield return $"Claims:AllowedScopes '{scope}' is not a domain name (no '@', wildcards or patterns).";
+            }
         }
     }
 

@@ -82,6 +82,17 @@ public static class EnvelopedSignature
             return SamlReason.WeakAlgorithm;
         }
 
+        return VerifyWithTrustedKeys(trusted, signedXml.CheckSignature, SamlReason.SignatureInvalid);
+    }
+
+    /// <summary>
+    /// The key rule of every signature we check (enveloped, or a Redirect binding's query string):
+    /// only the configured certificates' RSA keys of at least <see cref="MinimumRsaBits"/> are tried.
+    /// Null when one verifies; <see cref="SamlReason.WeakKey"/> when the only keys there were are too weak;
+    /// else <paramref name="invalidReason"/>.
+    /// </summary>
+    internal static string? VerifyWithTrustedKeys(IReadOnlyList<X509Certificate2> trusted, Func<RSA, bool> verifies, string invalidReason)
+    {
         var weakKeySeen = false;
         foreach (var certificate in trusted)
         {
@@ -97,17 +108,17 @@ public static class EnvelopedSignature
             }
             try
             {
-                if (signedXml.CheckSignature(rsa))
+                if (verifies(rsa))
                 {
                     return null;
                 }
             }
             catch (CryptographicException)
             {
-                return SamlReason.SignatureInvalid;
+                return invalidReason;
             }
         }
-        return weakKeySeen ? SamlReason.WeakKey : SamlReason.SignatureInvalid;
+        return weakKeySeen ? SamlReason.WeakKey : invalidReason;
     }
 
     /// <summary>

@@ -123,19 +123,9 @@ public static class RedirectBinding
         {
             return SamlReason.RequestSignatureInvalid;
         }
-        foreach (var certificate in certificates)
-        {
-            using var rsa = certificate.GetRSAPublicKey();
-            if (rsa is null || rsa.KeySize < EnvelopedSignature.MinimumRsaBits)
-            {
-                continue;
-            }
-            if (rsa.VerifyData(Encoding.UTF8.GetBytes(signed), signatureBytes, hash, RSASignaturePadding.Pkcs1))
-            {
-                return null;
-            }
-        }
-        return SamlReason.RequestSignatureInvalid;
+        var data = Encoding.UTF8.GetBytes(signed);
+        return EnvelopedSignature.VerifyWithTrustedKeys(certificates,
+            rsa => rsa.VerifyData(data, signatureBytes, hash, RSASignaturePadding.Pkcs1), SamlReason.RequestSignatureInvalid);
     }
 
     /// <summary>Decodes a query value (form encoding: '+' is a space).</summary>

@@ -80,7 +80,8 @@ public static class SamlEndpoints
     private static Task<IResult> Continue(HttpContext http, string handle, SamlIdentityProvider idp) => idp.ContinueAsync(http, handle);
 
     private static async Task<Results<RedirectHttpResult, NotFound, BadRequest>> SpLogin(
-        string upstream, string? returnUrl, UpstreamIdpCatalog upstreams, SamlAuthnRequestSender sender, CancellationToken cancellationToken)
+        HttpContext http, string upstream, string? returnUrl, UpstreamIdpCatalog upstreams, SamlAuthnRequestSender sender, SamlBrowserBinding binding,
+        CancellationToken cancellationToken)
     {
         if (upstreams.Find(upstream) is null)
         {
@@ -91,24 +92,27 @@ public static class SamlEndpoints
         {
             return TypedResults.BadRequest();
         }
-        var (url, _) = await sender.CreateAsync(upstream, returnUrl ?? "/", cancellationToken);
-        return TypedResults.Redirect(url.AbsoluteUri);
+        var request = await sender.CreateAsync(upstream, returnUrl ?? "/", cancellationToken);
+        binding.Issue(http.Response, request);
+        return TypedResults.Redirect(request.RedirectUrl.AbsoluteUri);
     }
 
-    private static async Task<IResult> SpAcs(HttpContext http, SamlResponseValidator validator, SamlAuthnRequestSender sender, ISamlUpstreamSignIn signIn)
+    private static async Task<IResult> SpAcs(HttpContext http, SamlResponseValidator validator, SamlAuthnRequestSender sender, SamlBrowserBinding binding, ISamlUpstreamSignIn signIn)
     {
         if (!http.Request.HasFormContentType)
         {
             return TypedResults.Problem("Expected a form post.", statusCode: StatusCodes.Status400BadRequest);
         }
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
-        var result = await validator.ValidateAsync(form["SAMLResponse"].ToString(), sender.AcsUrl, http.RequestAborted);
+        var result = await validator.ValidateAsync(form["SAMLResponse"].ToString(), sender.AcsUrl,
+            requestId => binding.Presented(http.Request, requestId), http.RequestAborted);
         if (!result.Succeeded)
         {
             // The reason is logged and counted; the browser learns only that sign-in failed.
             return TypedResults.Problem("The sign-in response from the identity provider was not accepted.", statusCode: StatusCodes.Status403Forbidden,
                 title: "Sign-in refused");
         }
+        binding.Clear(http.Response, result.Identity!.RequestId);
         return await signIn.SignInAsync(http, result.Identity!);
     }
 

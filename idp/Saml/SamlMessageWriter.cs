@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Xml;
 
 namespace Federation.Idp.Saml;
@@ -29,7 +28,7 @@ public sealed record AssertionContent(
 public static class SamlMessageWriter
 {
     /// <summary>A fresh xs:ID: starts with an underscore, 128 random bits.</summary>
-    public static string NewId() => "_" + RandomNumberGenerator.GetHexString(32, lowercase: true);
+    public static string NewId() => SamlIds.New();
 
     public static string Time(DateTimeOffset value) =>
         value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);

@@ -11,6 +11,7 @@ public static class SamlNames
     public const string XmlEnc = "http://www.w3.org/2001/04/xmlenc#";
     public const string XmlEnc11 = "http://www.w3.org/2009/xmlenc11#";
     public const string Xsi = "http://www.w3.org/2001/XMLSchema-instance";
+    public const string ShibMetadata = "urn:mace:shibboleth:metadata:1.0";
     public const string Xs = "http://www.w3.org/2001/XMLSchema";
 
     public const string BindingRedirect = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect";

@@ -36,6 +36,7 @@ public static class SamlReason
     public const string Unsolicited = "unsolicited";
     public const string InResponseToUnknown = "in_response_to_unknown";
     public const string InResponseToMismatch = "in_response_to_mismatch";
+    public const string BrowserMismatch = "browser_mismatch";
     public const string IssueInstantStale = "issue_instant_stale";
     public const string SubjectConfirmationMissing = "subject_confirmation_missing";
     public const string RecipientMismatch = "recipient_mismatch";
@@ -49,6 +50,7 @@ public static class SamlReason
     public const string AuthnInstantStale = "authn_instant_stale";
     public const string NameIdMissing = "name_id_missing";
     public const string CommentInValue = "comment_in_value";
+    public const string ValueNotText = "value_not_text";
     public const string Replay = "replay";
 
     /// <summary>A check failed in an unforeseen way (database down, a bug); the response is refused.</summary>

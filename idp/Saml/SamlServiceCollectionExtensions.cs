@@ -39,6 +39,7 @@ public static class SamlServiceCollectionExtensions
         services.AddHealthChecks().AddCheck<SamlDatabaseHealthCheck>("saml-database", tags: [Federation.Hosting.ServiceDefaults.ReadyTag]);
 
         services.AddSingleton<SamlKeyStore>();
+        services.AddSingleton<SamlBrowserBinding>();
         services.AddSingleton<SamlTelemetry>();
         services.AddSingleton(p => new UpstreamIdpCatalog(p.GetRequiredService<IOptions<SamlOptions>>()));
         services.AddSingleton<MetadataAggregateSource>();

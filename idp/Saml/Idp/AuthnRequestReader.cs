@@ -82,7 +82,7 @@ public sealed class AuthnRequestReader(IOptions<SamlOptions> options, ISamlServi
         var root = document.DocumentElement!;
         if (EnvelopedSignature.SignaturesOf(root).Count > 0)
         {
-            if (HasDuplicateIds(document))
+            if (SamlIds.HasDuplicates(document))
             {
                 throw new SamlRefusedException(SamlReason.DuplicateId);
             }
@@ -108,12 +108,11 @@ public sealed class AuthnRequestReader(IOptions<SamlOptions> options, ISamlServi
             throw new SamlRefusedException(SamlReason.NotAnAuthnRequest);
         }
         var now = time.GetUtcNow();
-        var issueInstant = Sp.SamlResponseValidator.ParseTime(root.GetAttribute("IssueInstant"));
-        if (issueInstant is null || issueInstant > now + settings.ClockSkew || issueInstant < now - settings.MaxMessageAge - settings.ClockSkew)
+        if (!SamlTime.IsRecent(root.GetAttribute("IssueInstant"), now, settings.MaxMessageAge, settings.ClockSkew))
         {
             throw new SamlRefusedException(SamlReason.RequestExpired);
         }
-        var issuer = root.OnlyChild(SamlNames.Assertion, "Issuer")?.FullText().Trim();
+        var issuer = root.OnlyChild(SamlNames.Assertion, "Issuer")?.ReadToken();
         var sp = (issuer is null ? null : registry.Find(issuer))
             ?? throw new SamlRefusedException(SamlReason.UnknownServiceProvider, issuer);
 
@@ -134,7 +133,7 @@ public sealed class AuthnRequestReader(IOptions<SamlOptions> options, ISamlServi
 
         var format = root.OnlyChild(SamlNames.Protocol, "NameIDPolicy")?.GetAttributeNode("Format")?.Value;
         var requested = root.OnlyChild(SamlNames.Protocol, "RequestedAuthnContext");
-        var classRefs = requested?.Children(SamlNames.Assertion, "AuthnContextClassRef").Select(e => e.FullText().Trim()).ToList() ?? [];
+        var classRefs = requested?.Children(SamlNames.Assertion, "AuthnContextClassRef").Select(e => e.ReadToken()).ToList() ?? [];
         var comparison = requested?.GetAttributeNode("Comparison")?.Value ?? "exact";
 
         return new InboundAuthnRequest(
@@ -150,12 +149,4 @@ public sealed class AuthnRequestReader(IOptions<SamlOptions> options, ISamlServi
     }
 
     private static bool IsTrue(string value) => value is "true" or "1";
-
-    private static bool HasDuplicateIds(XmlDocument document)
-    {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        return document.SelectNodes("//*")!.Cast<XmlElement>()
-            .SelectMany(e => ((string[])["ID", "Id", "id"]).Select(n => e.GetAttributeNode(n)?.Value))
-            .Any(v => v is not null && !seen.Add(v));
-    }
 }

@@ -33,23 +33,16 @@ public static class MetadataAggregateReader
         {
             throw new SamlRefusedException(SamlReason.NotAResponse, "not SAML metadata");
         }
-        var ids = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var element in document.SelectNodes("//*")!.Cast<XmlElement>())
+        if (SamlIds.HasDuplicates(document))
         {
-            foreach (var name in (string[])["ID", "Id", "id"])
-            {
-                if (element.GetAttributeNode(name)?.Value is { } id && !ids.Add(id))
-                {
-                    throw new SamlRefusedException(SamlReason.DuplicateId);
-                }
-            }
+            throw new SamlRefusedException(SamlReason.DuplicateId);
         }
         var reason = EnvelopedSignature.Verify(root, [pinned], allowEmptyUriOnRoot: true);
         if (reason is not null)
         {
             throw new SamlRefusedException(reason, "aggregate signature");
         }
-        var validUntil = Sp.SamlResponseValidator.ParseTime(root.GetAttribute("validUntil"))
+        var validUntil = SamlTime.Parse(root.GetAttribute("validUntil"))
             ?? throw new SamlRefusedException(SamlReason.Expired, "aggregate has no validUntil");
         if (now >= validUntil)
         {
@@ -61,7 +54,7 @@ public static class MetadataAggregateReader
         foreach (var entity in root.SelectNodes("descendant-or-self::md:EntityDescriptor[md:SPSSODescriptor]", namespaces)!.Cast<XmlElement>())
         {
             var descriptor = (XmlElement)entity.SelectSingleNode("md:SPSSODescriptor", namespaces)!;
-            var entityValidUntil = Sp.SamlResponseValidator.ParseTime(entity.GetAttribute("validUntil"));
+            var entityValidUntil = SamlTime.Parse(entity.GetAttribute("validUntil"));
             if (entityValidUntil is not null && now >= entityValidUntil)
             {
                 continue;
@@ -71,11 +64,8 @@ public static class MetadataAggregateReader
                 .OrderBy(e => e.GetAttribute("isDefault") == "true" ? 0 : 1)
                 .Select(e => e.GetAttribute("Location"))
                 .ToList();
-            var certificates = descriptor.SelectNodes("md:KeyDescriptor[not(@use) or @use='signing']/ds:KeyInfo/ds:X509Data/ds:X509Certificate", namespaces)!
-                .Cast<XmlElement>()
-                .Select(e => X509CertificateLoader.LoadCertificate(Convert.FromBase64String(e.InnerText.Trim())))
-                .ToList();
-            var formats = descriptor.SelectNodes("md:NameIDFormat", namespaces)!.Cast<XmlElement>().Select(e => e.InnerText.Trim()).ToList();
+            var certificates = SamlMetadata.SigningCertificates(descriptor);
+            var formats = descriptor.SelectNodes("md:NameIDFormat", namespaces)!.Cast<XmlElement>().Select(e => e.ReadToken()).ToList();
             if (acs.Count > 0)
             {
                 sps[entity.GetAttribute("entityID")] = new AggregateSp(

@@ -9,6 +9,14 @@ namespace Federation.Idp.Saml.Sp;
 /// content. Every other algorithm (RSA 1.5, 3DES, …) is refused. Written on the primitives
 /// because <c>EncryptedXml</c> has no AES-GCM and would accept algorithms we do not want.
 /// </summary>
+/// <remarks>
+/// CBC is not authenticated: decrypting attacker-chosen ciphertext and telling apart "bad padding",
+/// "not UTF-8", "not XML" and "not an Assertion" is a decryption oracle (Jager and Somorovsky,
+/// "How to break XML Encryption", 2011). So CBC is decrypted only inside a Response whose signature
+/// has already been verified (the caller says so), and every failure once decryption has begun
+/// has one outward reason (<see cref="SamlReason.DecryptionFailed"/>) in the result, the log and the metric.
+/// Algorithm refusals come before any decryption and depend on nothing secret.
+/// </remarks>
 public static class AssertionDecryptor
 {
     private static readonly Dictionary<string, (int KeyBytes, bool Gcm)> ContentAlgorithms = new(StringComparer.Ordinal)
@@ -22,7 +30,8 @@ public static class AssertionDecryptor
     };
 
     /// <summary>Returns the decrypted Assertion element (owned by the same document, not yet inserted).</summary>
-    public static XmlElement Decrypt(XmlElement encryptedAssertion, RSA ourKey, int maxCharacters)
+    /// <param name="allowCbc">True only when a verified signature covers <paramref name="encryptedAssertion"/> (the Response's).</param>
+    public static XmlElement Decrypt(XmlElement encryptedAssertion, RSA ourKey, int maxCharacters, bool allowCbc)
     {
         var encryptedData = encryptedAssertion.OnlyChild(SamlNames.XmlEnc, "EncryptedData")
             ?? throw new SamlRefusedException(SamlReason.DecryptionFailed, "no single EncryptedData");
@@ -30,6 +39,10 @@ public static class AssertionDecryptor
         if (!ContentAlgorithms.TryGetValue(contentAlgorithm, out var content))
         {
             throw new SamlRefusedException(SamlReason.EncryptionAlgorithm, contentAlgorithm);
+        }
+        if (!content.Gcm && !allowCbc)
+        {
+            throw new SamlRefusedException(SamlReason.EncryptionAlgorithm, "AES-CBC outside a signed Response");
         }
 
         // The EncryptedKey is inside EncryptedData/KeyInfo or beside EncryptedData (AD FS does both).
@@ -41,14 +54,38 @@ public static class AssertionDecryptor
         {
             throw new SamlRefusedException(SamlReason.DecryptionFailed, $"{encryptedKeys.Count} EncryptedKey elements");
         }
-        var contentKey = DecryptKey(encryptedKeys[0], ourKey);
-        if (contentKey.Length != content.KeyBytes)
+        var padding = KeyTransportPadding(encryptedKeys[0]);
+        try
+        {
+            return DecryptChecked(encryptedAssertion, encryptedData, encryptedKeys[0], padding, content.KeyBytes, content.Gcm, ourKey, maxCharacters);
+        }
+        catch (Exception e) when (e is SamlRefusedException or CryptographicException or FormatException or XmlException)
+        {
+            // One answer for every failure from here on: no oracle in the reason, the log or the metric.
+            throw new SamlRefusedException(SamlReason.DecryptionFailed);
+        }
+    }
+
+    private static XmlElement DecryptChecked(
+        XmlElement encryptedAssertion, XmlElement encryptedData, XmlElement encryptedKey, RSAEncryptionPadding padding,
+        int keyBytes, bool gcm, RSA ourKey, int maxCharacters)
+    {
+        byte[] contentKey;
+        try
+        {
+            contentKey = ourKey.Decrypt(CipherValue(encryptedKey), padding);
+        }
+        catch (CryptographicException)
+        {
+            throw new SamlRefusedException(SamlReason.DecryptionFailed, "key transport");
+        }
+        if (contentKey.Length != keyBytes)
         {
             throw new SamlRefusedException(SamlReason.DecryptionFailed, "content key length");
         }
 
         var cipher = CipherValue(encryptedData);
-        var plaintext = content.Gcm ? DecryptGcm(contentKey, cipher) : DecryptCbc(contentKey, cipher);
+        var plaintext = gcm ? DecryptGcm(contentKey, cipher) : DecryptCbc(contentKey, cipher);
         string xml;
         try
         {
@@ -66,7 +103,8 @@ public static class AssertionDecryptor
         return assertion;
     }
 
-    private static byte[] DecryptKey(XmlElement encryptedKey, RSA ourKey)
+    /// <summary>The key transport algorithm, refused before anything is decrypted when it is not one we take.</summary>
+    private static RSAEncryptionPadding KeyTransportPadding(XmlElement encryptedKey)
     {
         var method = encryptedKey.OnlyChild(SamlNames.XmlEnc, "EncryptionMethod")
             ?? throw new SamlRefusedException(SamlReason.EncryptionAlgorithm, "no key transport method");
@@ -85,14 +123,7 @@ public static class AssertionDecryptor
         {
             throw new SamlRefusedException(SamlReason.EncryptionAlgorithm, "OAEPparams");
         }
-        try
-        {
-            return ourKey.Decrypt(CipherValue(encryptedKey), padding);
-        }
-        catch (CryptographicException)
-        {
-            throw new SamlRefusedException(SamlReason.DecryptionFailed, "key transport");
-        }
+        return padding;
     }
 
     private static byte[] CipherValue(XmlElement encrypted)
@@ -101,7 +132,7 @@ public static class AssertionDecryptor
             ?? throw new SamlRefusedException(SamlReason.DecryptionFailed, "no CipherValue");
         try
         {
-            return Convert.FromBase64String(value.FullText());
+            return Convert.FromBase64String(value.ReadToken());
         }
         catch (FormatException)
         {
@@ -161,11 +192,12 @@ public static class AssertionDecryptor
     /// tests and the benchmark as the upstream IdP would; replaces <paramref name="assertion"/>
     /// with an EncryptedAssertion.
     /// </summary>
-    public static XmlElement Encrypt(XmlElement assertion, RSA peerKey, bool gcm)
+    /// <param name="plaintext">What to encrypt instead of the assertion's XML (tests of the decryption failures).</param>
+    public static XmlElement Encrypt(XmlElement assertion, RSA peerKey, bool gcm, byte[]? plaintext = null)
     {
         var document = assertion.OwnerDocument;
         var key = RandomNumberGenerator.GetBytes(32);
-        var plaintext = Encoding.UTF8.GetBytes(assertion.OuterXml);
+        plaintext ??= Encoding.UTF8.GetBytes(assertion.OuterXml);
         byte[] cipher;
         if (gcm)
         {

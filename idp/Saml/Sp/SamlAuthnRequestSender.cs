@@ -4,12 +4,16 @@ using Microsoft.Extensions.Options;
 
 namespace Federation.Idp.Saml.Sp;
 
+/// <summary>An AuthnRequest on its way: where to send the browser, its ID, and the value that binds it to that browser (<see cref="SamlBrowserBinding"/>).</summary>
+public sealed record SamlOutgoingRequest(Uri RedirectUrl, string RequestId, string BrowserBinding);
+
 /// <summary>Sends AuthnRequests upstream (HTTP-Redirect, signed) and remembers them for the one response.</summary>
 public sealed class SamlAuthnRequestSender(
     IOptions<SamlOptions> options,
     UpstreamIdpCatalog upstreams,
     ISamlRequestStore requests,
     SamlKeyStore keys,
+    SamlBrowserBinding binding,
     TimeProvider time)
 {
     private readonly SamlOptions settings = options.Value;
@@ -18,7 +22,7 @@ public sealed class SamlAuthnRequestSender(
     public Uri AcsUrl => settings.Endpoint(SamlEndpoints.SpAcsPath);
 
     /// <summary>Stores a new request for <paramref name="upstreamName"/> and returns the URL to send the browser to.</summary>
-    public async Task<(Uri RedirectUrl, string RequestId)> CreateAsync(string upstreamName, string? returnUrl, CancellationToken cancellationToken = default)
+    public async Task<SamlOutgoingRequest> CreateAsync(string upstreamName, string? returnUrl, CancellationToken cancellationToken = default)
     {
         var upstream = upstreams.Find(upstreamName)
             ?? throw new ArgumentException($"Unknown upstream IdP '{upstreamName}'.", nameof(upstreamName));
@@ -44,6 +48,6 @@ public sealed class SamlAuthnRequestSender(
         // RelayState carries nothing: the return URL stays in the database, keyed by the request ID.
         var query = RedirectBinding.BuildQuery("SAMLRequest", request.OuterXml, relayState: null, key);
         var separator = upstream.SingleSignOnUrl.Query.Length > 0 ? "&" : "?";
-        return (new Uri(upstream.SingleSignOnUrl.AbsoluteUri + separator + query), id);
+        return new SamlOutgoingRequest(new Uri(upstream.SingleSignOnUrl.AbsoluteUri + separator + query), id, binding.Create(id));
     }
 }

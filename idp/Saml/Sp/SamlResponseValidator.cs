@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Xml;
@@ -8,6 +7,7 @@ using Microsoft.Extensions.Options;
 namespace Federation.Idp.Saml.Sp;
 
 /// <summary>What an accepted response says about the user.</summary>
+/// <param name="Scopes">The scopes the upstream's metadata declares (<c>shibmd:Scope</c>), for eppn and scoped affiliations.</param>
 public sealed record SamlAssertionIdentity(
     string Upstream,
     string Issuer,
@@ -17,7 +17,9 @@ public sealed record SamlAssertionIdentity(
     string? AuthnContextClassRef,
     DateTimeOffset AuthnInstant,
     IReadOnlyDictionary<string, IReadOnlyList<string>> Attributes,
-    string? ReturnUrl);
+    string? ReturnUrl,
+    IReadOnlyList<string> Scopes,
+    string RequestId);
 
 /// <summary>Outcome of <see cref="SamlResponseValidator.ValidateAsync"/>: an identity, or the check that refused and why.</summary>
 public sealed record SamlValidationResult(SamlAssertionIdentity? Identity, string? Check, string? Reason)
@@ -37,6 +39,7 @@ public sealed class SamlResponseValidator(
     ISamlRequestStore requests,
     ISamlReplayCache replayCache,
     SamlKeyStore keys,
+    SamlBrowserBinding binding,
     TimeProvider time,
     SamlTelemetry telemetry,
     ILogger<SamlResponseValidator> logger)
@@ -56,6 +59,7 @@ public sealed class SamlResponseValidator(
         new("assertion_count", (c, _) => Sync(CheckAssertionCount(c))),
         new("signature_placement", (c, _) => Sync(CheckSignaturePlacement(c))),
         new("in_response_to", FindRequestAsync),
+        new("browser_binding", (c, _) => Sync(CheckBrowserBinding(c))),
         new("response_issuer", (c, _) => Sync(CheckResponseIssuer(c))),
         new("response_signature", (c, _) => Sync(CheckResponseSignature(c))),
         new("decryption", DecryptAsync),
@@ -67,17 +71,18 @@ public sealed class SamlResponseValidator(
         new("audience", (c, _) => Sync(CheckAudience(c))),
         new("subject_confirmation", (c, _) => Sync(CheckSubjectConfirmation(c))),
         new("authn_statement", (c, _) => Sync(CheckAuthnStatement(c))),
-        new("no_comments", (c, _) => Sync(CheckNoComments(c))),
         new("name_id", (c, _) => Sync(CheckNameId(c))),
+        new("attributes", (c, _) => Sync(ReadAttributes(c))),
         new("replay", CheckReplayAsync),
         new("request_consumed", ConsumeRequestAsync),
     ];
 
     /// <summary>Validates a SAMLResponse form value that arrived at <paramref name="acsUrl"/>.</summary>
-    public async Task<SamlValidationResult> ValidateAsync(string samlResponse, Uri acsUrl, CancellationToken cancellationToken = default)
+    /// <param name="presentedBinding">The posting browser's <see cref="SamlBrowserBinding"/> value for a request ID, or null.</param>
+    public async Task<SamlValidationResult> ValidateAsync(string samlResponse, Uri acsUrl, Func<string, string?> presentedBinding, CancellationToken cancellationToken = default)
     {
         using var activity = SamlTelemetry.ActivitySource.StartActivity("saml.validate_response");
-        var context = new ResponseContext(samlResponse, acsUrl, time.GetUtcNow());
+        var context = new ResponseContext(samlResponse, acsUrl, time.GetUtcNow(), presentedBinding);
         foreach (var check in Pipeline)
         {
             string? reason;
@@ -162,22 +167,8 @@ public sealed class SamlResponseValidator(
     }
 
     /// <summary>No two elements anywhere share an ID, under any of the attribute names SignedXml resolves.</summary>
-    private static string? CheckUniqueIds(ResponseContext c)
-    {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var element in c.Document!.SelectNodes("//*")!.Cast<XmlElement>())
-        {
-            foreach (var name in (string[])["ID", "Id", "id"])
-            {
-                var value = element.GetAttributeNode(name)?.Value;
-                if (value is not null && !seen.Add(value))
-                {
-                    return SamlReason.DuplicateId;
-                }
-            }
-        }
-        return null;
-    }
+    private static string? CheckUniqueIds(ResponseContext c) =>
+        SamlIds.HasDuplicates(c.Document!) ? SamlReason.DuplicateId : null;
 
     /// <summary>Exactly one assertion (plain or encrypted) in the whole document, as a child of the Response.</summary>
     private static string? CheckAssertionCount(ResponseContext c)
@@ -223,6 +214,10 @@ public sealed class SamlResponseValidator(
         return c.Upstream is null ? SamlReason.InResponseToUnknown : null;
     }
 
+    /// <summary>The browser that posts the response is the one that started the request (login CSRF).</summary>
+    private string? CheckBrowserBinding(ResponseContext c) =>
+        binding.Matches(c.Request!.Id, c.PresentedBinding(c.Request.Id)) ? null : SamlReason.BrowserMismatch;
+
     /// <summary>The Response's Issuer, when present, is the IdP we sent the request to.</summary>
     private static string? CheckResponseIssuer(ResponseContext c)
     {
@@ -230,7 +225,7 @@ public sealed class SamlResponseValidator(
         return issuers.Count switch
         {
             0 => null,
-            1 when issuers[0].FullText().Trim() == c.Upstream!.EntityId => null,
+            1 when issuers[0].ReadToken() == c.Upstream!.EntityId => null,
             _ => SamlReason.IssuerMismatch,
         };
     }
@@ -261,7 +256,8 @@ public sealed class SamlResponseValidator(
         }
         var certificate = await keys.GetEncryptionCertificateAsync(cancellationToken);
         using var key = certificate.GetRSAPrivateKey()!;
-        var assertion = AssertionDecryptor.Decrypt(c.AssertionOrEncrypted, key, settings.MaxMessageSize);
+        // CBC only when the Response's signature has verified (check 11): no padding oracle for unsigned input.
+        var assertion = AssertionDecryptor.Decrypt(c.AssertionOrEncrypted, key, settings.MaxMessageSize, allowCbc: c.ResponseSigned);
         c.Response.ReplaceChild(assertion, c.AssertionOrEncrypted);
         c.Assertion = assertion;
         // The decrypted content gets the same structural scrutiny as a plain response, except that
@@ -273,18 +269,8 @@ public sealed class SamlResponseValidator(
     /// <summary>The Response's and Assertion's IDs, and every ID a signature references, occur once.</summary>
     private static string? CheckReferencedIdsUnique(ResponseContext c)
     {
-        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var element in c.Document!.SelectNodes("//*")!.Cast<XmlElement>())
-        {
-            foreach (var name in (string[])["ID", "Id", "id"])
-            {
-                if (element.GetAttributeNode(name)?.Value is { } value)
-                {
-                    counts[value] = counts.GetValueOrDefault(value) + 1;
-                }
-            }
-        }
-        var referenced = c.Document.GetElementsByTagName("Reference", SamlNames.DSig).Cast<XmlElement>()
+        var counts = SamlIds.Count(c.Document!);
+        var referenced = c.Document!.GetElementsByTagName("Reference", SamlNames.DSig).Cast<XmlElement>()
             .Select(r => r.GetAttribute("URI").TrimStart('#'))
             .Append(c.Response.GetAttribute("ID"))
             .Append(c.Assertion!.GetAttribute("ID"));
@@ -302,7 +288,7 @@ public sealed class SamlResponseValidator(
     }
 
     private static string? CheckAssertionIssuer(ResponseContext c) =>
-        c.Assertion!.OnlyChild(SamlNames.Assertion, "Issuer")?.FullText().Trim() == c.Upstream!.EntityId
+        c.Assertion!.OnlyChild(SamlNames.Assertion, "Issuer")?.ReadToken() == c.Upstream!.EntityId
             ? null
             : SamlReason.IssuerMismatch;
 
@@ -317,8 +303,7 @@ public sealed class SamlResponseValidator(
     {
         foreach (var element in (XmlElement[])[c.Response, c.Assertion!])
         {
-            var instant = ParseTime(element.GetAttribute("IssueInstant"));
-            if (instant is null || instant > c.Now + settings.ClockSkew || instant < c.Now - settings.MaxMessageAge - settings.ClockSkew)
+            if (!SamlTime.IsRecent(element.GetAttribute("IssueInstant"), c.Now, settings.MaxMessageAge, settings.ClockSkew))
             {
                 return SamlReason.IssueInstantStale;
             }
@@ -334,16 +319,15 @@ public sealed class SamlResponseValidator(
             return SamlReason.ConditionsMissing;
         }
         c.Conditions = conditions;
-        if (conditions.GetAttributeNode("NotBefore") is { } notBefore && !(ParseTime(notBefore.Value) <= c.Now + settings.ClockSkew))
+        if (!SamlTime.HasBegun(conditions.GetAttributeNode("NotBefore"), c.Now, settings.ClockSkew))
         {
             return SamlReason.NotYetValid;
         }
-        var notOnOrAfter = ParseTime(conditions.GetAttribute("NotOnOrAfter"));
-        if (notOnOrAfter is null || c.Now >= notOnOrAfter + settings.ClockSkew)
+        if (SamlTime.ValidUntil(conditions.GetAttribute("NotOnOrAfter"), c.Now, settings.ClockSkew) is not { } keepUntil)
         {
             return SamlReason.Expired;
         }
-        c.KeepUntil = notOnOrAfter.Value + settings.ClockSkew;
+        c.KeepUntil = keepUntil;
         return null;
     }
 
@@ -357,7 +341,7 @@ public sealed class SamlResponseValidator(
         }
         foreach (var restriction in restrictions)
         {
-            if (!restriction.Children(SamlNames.Assertion, "Audience").Any(a => a.FullText().Trim() == settings.SpEntityId))
+            if (!restriction.Children(SamlNames.Assertion, "Audience").Any(a => a.ReadToken() == settings.SpEntityId))
             {
                 return SamlReason.AudienceMismatch;
             }
@@ -404,18 +388,14 @@ public sealed class SamlResponseValidator(
         {
             return SamlReason.InResponseToMismatch;
         }
-        var notOnOrAfter = ParseTime(data.GetAttribute("NotOnOrAfter"));
-        if (notOnOrAfter is null || c.Now >= notOnOrAfter + settings.ClockSkew)
+        if (SamlTime.ValidUntil(data.GetAttribute("NotOnOrAfter"), c.Now, settings.ClockSkew) is not { } keepUntil
+            || !SamlTime.HasBegun(data.GetAttributeNode("NotBefore"), c.Now, settings.ClockSkew))
         {
             return SamlReason.SubjectConfirmationExpired;
         }
-        if (data.GetAttributeNode("NotBefore") is { } notBefore && !(ParseTime(notBefore.Value) <= c.Now + settings.ClockSkew))
+        if (keepUntil > c.KeepUntil)
         {
-            return SamlReason.SubjectConfirmationExpired;
-        }
-        if (notOnOrAfter.Value + settings.ClockSkew > c.KeepUntil)
-        {
-            c.KeepUntil = notOnOrAfter.Value + settings.ClockSkew;
+            c.KeepUntil = keepUntil;
         }
         return null;
     }
@@ -424,14 +404,14 @@ public sealed class SamlResponseValidator(
     private string? CheckAuthnStatement(ResponseContext c)
     {
         var statement = c.Assertion!.OnlyChild(SamlNames.Assertion, "AuthnStatement");
-        var authnInstant = ParseTime(statement?.GetAttribute("AuthnInstant") ?? "");
+        var authnInstant = SamlTime.Parse(statement?.GetAttribute("AuthnInstant") ?? "");
         if (statement is null || authnInstant is null)
         {
             return SamlReason.AuthnStatementMissing;
         }
         c.AuthnInstant = authnInstant.Value;
         c.SessionIndex = statement.GetAttributeNode("SessionIndex")?.Value;
-        c.ClassRef = statement.OnlyChild(SamlNames.Assertion, "AuthnContext")?.OnlyChild(SamlNames.Assertion, "AuthnContextClassRef")?.FullText().Trim();
+        c.ClassRef = statement.OnlyChild(SamlNames.Assertion, "AuthnContext")?.OnlyChild(SamlNames.Assertion, "AuthnContextClassRef")?.ReadToken();
 
         var requested = c.Request!.RequestedAuthnContext.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (requested.Length > 0)
@@ -455,25 +435,32 @@ public sealed class SamlResponseValidator(
         return null;
     }
 
-    /// <summary>
-    /// Comments do not change the digest (exclusive c14n drops them), so an attacker can add them to
-    /// signed text. We read text in full anyway; refusing them removes the question.
-    /// </summary>
-    private static string? CheckNoComments(ResponseContext c) =>
-        c.Assertion!.SelectNodes(".//comment()")!.Count > 0 || c.Response.SelectNodes("./*[local-name()='Issuer']//comment()")!.Count > 0
-            ? SamlReason.CommentInValue
-            : null;
-
+    /// <summary>Exactly one NameID, plain text (<see cref="SamlXPath.ReadValue"/>), not empty.</summary>
     private static string? CheckNameId(ResponseContext c)
     {
         var nameId = c.Subject!.OnlyChild(SamlNames.Assertion, "NameID");
-        var value = nameId?.FullText().Trim();
-        if (nameId is null || string.IsNullOrEmpty(value) || nameId.ChildNodes.OfType<XmlElement>().Any())
+        var value = nameId?.ReadToken();
+        if (nameId is null || string.IsNullOrEmpty(value))
         {
             return SamlReason.NameIdMissing;
         }
         c.NameId = value;
         c.NameIdFormat = nameId.GetAttributeNode("Format")?.Value;
+        return null;
+    }
+
+    /// <summary>Every attribute value read in full, as signed; a value with markup refuses the response.</summary>
+    private static string? ReadAttributes(ResponseContext c)
+    {
+        foreach (var statement in c.Assertion!.Children(SamlNames.Assertion, "AttributeStatement"))
+        {
+            foreach (var attribute in statement.Children(SamlNames.Assertion, "Attribute"))
+            {
+                var values = attribute.Children(SamlNames.Assertion, "AttributeValue").Select(v => v.ReadValue()).ToList();
+                var name = attribute.GetAttribute("Name");
+                c.Attributes[name] = c.Attributes.TryGetValue(name, out var existing) ? [.. existing, .. values] : values;
+            }
+        }
         return null;
     }
 
@@ -488,20 +475,9 @@ public sealed class SamlResponseValidator(
     private async ValueTask<string?> ConsumeRequestAsync(ResponseContext c, CancellationToken cancellationToken) =>
         await requests.TryConsumeAsync(c.Request!.Id, cancellationToken) ? null : SamlReason.InResponseToUnknown;
 
-    internal static DateTimeOffset? ParseTime(string value)
+    private sealed class ResponseContext(string encoded, Uri acsUrl, DateTimeOffset now, Func<string, string?> presentedBinding)
     {
-        // xs:dateTime in UTC, as SAML requires.
-        if (value.Length == 0 || !value.EndsWith('Z'))
-        {
-            return null;
-        }
-        return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed)
-            ? parsed
-            : null;
-    }
-
-    private sealed class ResponseContext(string encoded, Uri acsUrl, DateTimeOffset now)
-    {
+        public Func<string, string?> PresentedBinding { get; } = presentedBinding;
         public string Encoded { get; } = encoded;
         public Uri AcsUrl { get; } = acsUrl;
         public DateTimeOffset Now { get; } = now;
@@ -523,20 +499,9 @@ public sealed class SamlResponseValidator(
         public string? ClassRef { get; set; }
         public string? NameId { get; set; }
         public string? NameIdFormat { get; set; }
+        public Dictionary<string, IReadOnlyList<string>> Attributes { get; } = new(StringComparer.Ordinal);
 
-        public SamlAssertionIdentity ToIdentity()
-        {
-            var attributes = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-            foreach (var statement in Assertion!.Children(SamlNames.Assertion, "AttributeStatement"))
-            {
-                foreach (var attribute in statement.Children(SamlNames.Assertion, "Attribute"))
-                {
-                    var values = attribute.Children(SamlNames.Assertion, "AttributeValue").Select(v => v.FullText()).ToList();
-                    var name = attribute.GetAttribute("Name");
-                    attributes[name] = attributes.TryGetValue(name, out var existing) ? [.. existing, .. values] : values;
-                }
-            }
-            return new SamlAssertionIdentity(Upstream!.Name, Upstream.EntityId, NameId!, NameIdFormat, SessionIndex, ClassRef, AuthnInstant, attributes, Request!.ReturnUrl);
-        }
+        public SamlAssertionIdentity ToIdentity() =>
+            new(Upstream!.Name, Upstream.EntityId, NameId!, NameIdFormat, SessionIndex, ClassRef, AuthnInstant, Attributes, Request!.ReturnUrl, Upstream.Scopes, Request.Id);
     }
 }

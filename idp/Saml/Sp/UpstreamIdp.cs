@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Xml;
+using Federation.Idp.Saml.Metadata;
 using Microsoft.Extensions.Options;
 
 namespace Federation.Idp.Saml.Sp;
@@ -13,7 +14,8 @@ public sealed record UpstreamIdp(
     IReadOnlyList<X509Certificate2> SigningCertificates,
     IReadOnlyList<string> RequestedAuthnContext,
     string Comparison,
-    bool ForceAuthn)
+    bool ForceAuthn,
+    IReadOnlyList<string> Scopes)
 {
     /// <summary>Reads an IdP's metadata (an EntityDescriptor, or an EntitiesDescriptor with one IdP).</summary>
     public static UpstreamIdp FromMetadata(string metadataXml, UpstreamIdpOptions options)
@@ -25,10 +27,7 @@ public sealed record UpstreamIdp(
         var idp = (XmlElement)entity.SelectSingleNode("md:IDPSSODescriptor", namespaces)!;
         var sso = idp.SelectSingleNode($"md:SingleSignOnService[@Binding='{SamlNames.BindingRedirect}']", namespaces) as XmlElement
             ?? throw new InvalidOperationException($"Upstream '{options.Name}': no HTTP-Redirect SingleSignOnService.");
-        var certificates = idp.SelectNodes("md:KeyDescriptor[not(@use) or @use='signing']/ds:KeyInfo/ds:X509Data/ds:X509Certificate", namespaces)!
-            .Cast<XmlElement>()
-            .Select(e => X509CertificateLoader.LoadCertificate(Convert.FromBase64String(e.InnerText.Trim())))
-            .ToList();
+        var certificates = SamlMetadata.SigningCertificates(idp);
         if (certificates.Count == 0)
         {
             throw new InvalidOperationException($"Upstream '{options.Name}': no signing certificate in metadata.");
@@ -49,7 +48,8 @@ public sealed record UpstreamIdp(
             certificates,
             options.RequestedAuthnContext,
             options.Comparison,
-            options.ForceAuthn);
+            options.ForceAuthn,
+            SamlMetadata.Scopes(entity, idp));
     }
 }
 

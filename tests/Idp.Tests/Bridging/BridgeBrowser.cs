@@ -55,9 +55,10 @@ public sealed partial class BridgeBrowser(BridgingHosts hosts, string realm, str
     {
         hosts.Sp.Time.SetUtcNow(DateTimeOffset.UtcNow);
         Uri redirect;
+        string binding;
         using (var scope = hosts.Sp.Services.CreateScope())
         {
-            (redirect, _) = await scope.ServiceProvider.GetRequiredService<SamlAuthnRequestSender>().CreateAsync(spProfile, "/after");
+            (redirect, _, binding) = await scope.ServiceProvider.GetRequiredService<SamlAuthnRequestSender>().CreateAsync(spProfile, "/after");
         }
         var request = Inflate(QueryHelpers.ParseQuery(redirect.Query)["SAMLRequest"].ToString());
         var outcome = await FollowAsync(await Http.PostAsync(new Uri(hosts.Idp.BaseAddress, "saml/sso"), new FormUrlEncodedContent(new Dictionary<string, string>
@@ -68,7 +69,7 @@ public sealed partial class BridgeBrowser(BridgingHosts hosts, string realm, str
         Assert.NotNull(outcome.SamlPost);
         Assert.Equal(hosts.Sp.AcsUrl, outcome.SamlPostAction);
         Assert.Equal("rs-bridge", outcome.SamlPost["RelayState"]);
-        var result = await hosts.Sp.ValidateAsync(outcome.SamlPost["SAMLResponse"]);
+        var result = await hosts.Sp.ValidateAsync(outcome.SamlPost["SAMLResponse"], _ => binding);
         Assert.True(result.Succeeded, $"downstream SP refused our Response: {result.Check} {result.Reason}");
         return result.Identity!;
     }

@@ -40,7 +40,25 @@ public sealed class BridgingHosts : IAsyncLifetime
 
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "federation-bridging-tests", Guid.NewGuid().ToString("N"));
 
+    /// <summary>The scope the upstream's SAML metadata declares and its OIDC configuration allows (its users' eppn).</summary>
+    public const string SchoolScope = "skola.example.se";
+
     public IdpHost Upstream { get; } = new();
+
+    /// <summary>The upstream's metadata as a federation would publish it: with its scope (<c>shibmd:Scope</c>) in the IdP role.</summary>
+    internal static string WithScope(string metadata, string scope)
+    {
+        var document = new System.Xml.XmlDocument { PreserveWhitespace = true };
+        document.LoadXml(metadata);
+        var idp = (System.Xml.XmlElement)document.GetElementsByTagName("IDPSSODescriptor", SamlNames.Metadata)[0]!;
+        var extensions = document.CreateElement("md", "Extensions", SamlNames.Metadata);
+        var element = document.CreateElement("shibmd", "Scope", SamlNames.ShibMetadata);
+        element.SetAttribute("regexp", "false");
+        element.InnerText = scope;
+        extensions.AppendChild(element);
+        idp.PrependChild(extensions);
+        return document.OuterXml;
+    }
 
     public BridgeIdpHost Idp { get; private set; } = null!;
 
@@ -53,7 +71,7 @@ public sealed class BridgingHosts : IAsyncLifetime
         await Upstream.InitializeAsync();
         using (var http = new HttpClient { BaseAddress = Upstream.BaseAddress })
         {
-            await File.WriteAllTextAsync(Path.Combine(_directory, "upstream-idp.xml"), await http.GetStringAsync(SamlEndpoints.MetadataPath));
+            await File.WriteAllTextAsync(Path.Combine(_directory, "upstream-idp.xml"), WithScope(await http.GetStringAsync(SamlEndpoints.MetadataPath), SchoolScope));
         }
         Idp = new BridgeIdpHost(Upstream, Path.Combine(_directory, "upstream-idp.xml"));
         await Idp.InitializeAsync();
@@ -134,5 +152,7 @@ public sealed class BridgeIdpHost(IdpHost upstream, string upstreamMetadataPath)
         new("Upstreams:Oidc:0:Issuer", upstream.Issuer),
         new("Upstreams:Oidc:0:ClientId", BridgingHosts.BridgeClientId),
         new("Upstreams:Oidc:0:ClientSecret", BridgingHosts.BridgeClientSecret),
+        new("Upstreams:Oidc:0:Claims:RoleValues:larare", "larare"),
+        new("Upstreams:Oidc:0:Claims:AllowedScopes:0", BridgingHosts.SchoolScope),
     ];
 }

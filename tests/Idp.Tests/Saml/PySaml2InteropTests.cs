@@ -103,7 +103,7 @@ public sealed class PySaml2InteropTests(SamlDatabaseFixture database) : IClassFi
         Assert.Equal(3, attributes.Count);
     }
 
-    private async Task<(SamlTestHost Host, string ResponseBase64)> UpstreamResponseAsync(string encrypt)
+    private async Task<(SamlTestHost Host, HttpClient Browser, CookieContainer Cookies, string ResponseBase64)> UpstreamResponseAsync(string encrypt)
     {
         var (key, cert) = WritePem(TestKeys.Upstream, "idp");
         string[] idp = ["--entity-id", PyIdpEntityId, "--sso", PyIdpSso, "--key", key, "--cert", cert];
@@ -119,7 +119,9 @@ public sealed class PySaml2InteropTests(SamlDatabaseFixture database) : IClassFi
             ["Saml:Upstreams:0:MetadataPath"] = metadata,
             ["Saml:Upstreams:0:RequestedAuthnContext:0"] = SamlNames.Loa3,
         });
-        var login = await host.Client().GetAsync($"{SamlEndpoints.SpLoginPath}/upstream?returnUrl=/after");
+        var cookies = new CookieContainer();
+        var browser = host.Browser(cookies);
+        var login = await browser.GetAsync($"{SamlEndpoints.SpLoginPath}/upstream?returnUrl=/after");
         Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
         Assert.StartsWith(PyIdpSso + "?", login.Headers.Location!.AbsoluteUri, StringComparison.Ordinal);
         var spMetadata = Path.Combine(database.Directory, $"our-sp-{Guid.NewGuid():n}.xml");
@@ -127,15 +129,16 @@ public sealed class PySaml2InteropTests(SamlDatabaseFixture database) : IClassFi
 
         var answer = await RunPeerAsync(["idp-respond", .. idp, "--sp-metadata", spMetadata, "--request-url", login.Headers.Location!.AbsoluteUri, "--encrypt", encrypt]);
         Assert.Equal(new Uri(host.Origin, SamlEndpoints.SpAcsPath).AbsoluteUri, answer.GetProperty("acs").GetString());
-        return (host, answer.GetProperty("response").GetString()!);
+        return (host, browser, cookies, answer.GetProperty("response").GetString()!);
     }
 
     /// <summary>Why our validator refuses a response (the ACS itself does not tell).</summary>
-    private static async Task<string?> ReasonAsync(SamlTestHost host, string response)
+    private static async Task<string?> ReasonAsync(SamlTestHost host, CookieContainer cookies, string response)
     {
         using var scope = host.App.Services.CreateScope();
-        var result = await scope.ServiceProvider.GetRequiredService<SamlResponseValidator>()
-            .ValidateAsync(response, new Uri(host.Origin, SamlEndpoints.SpAcsPath));
+        var acs = new Uri(host.Origin, SamlEndpoints.SpAcsPath);
+        var binding = cookies.GetCookies(acs).FirstOrDefault()?.Value;
+        var result = await scope.ServiceProvider.GetRequiredService<SamlResponseValidator>().ValidateAsync(response, acs, _ => binding);
         return $"{result.Check}: {result.Reason}";
     }
 
@@ -146,12 +149,13 @@ public sealed class PySaml2InteropTests(SamlDatabaseFixture database) : IClassFi
     [InlineData("aes256-cbc")]
     public async Task Our_SP_accepts_a_pysaml2_IdP_response(string encrypt)
     {
-        var (host, response) = await UpstreamResponseAsync(encrypt);
+        var (host, browser, cookies, response) = await UpstreamResponseAsync(encrypt);
         await using var _ = host;
+        using var __ = browser;
 
-        var posted = await host.Client().PostAsync(SamlEndpoints.SpAcsPath, Form(response));
+        var posted = await browser.PostAsync(SamlEndpoints.SpAcsPath, Form(response));
 
-        Assert.True(posted.StatusCode == HttpStatusCode.OK, $"refused: {await ReasonAsync(host, response)}");
+        Assert.True(posted.StatusCode == HttpStatusCode.OK, $"refused: {await ReasonAsync(host, cookies, response)}");
         var identity = Assert.Single(host.UpstreamSignIn.SignedIn);
         Assert.Equal("upstream-rolf-4711", identity.NameId);
         Assert.Equal(PyIdpEntityId, identity.Issuer);
@@ -163,13 +167,14 @@ public sealed class PySaml2InteropTests(SamlDatabaseFixture database) : IClassFi
     [Fact]
     public async Task Pysaml2_default_3DES_encryption_is_refused()
     {
-        var (host, response) = await UpstreamResponseAsync("default");
+        var (host, browser, cookies, response) = await UpstreamResponseAsync("default");
         await using var _ = host;
+        using var __ = browser;
 
-        var posted = await host.Client().PostAsync(SamlEndpoints.SpAcsPath, Form(response));
+        var posted = await browser.PostAsync(SamlEndpoints.SpAcsPath, Form(response));
 
         Assert.Equal(HttpStatusCode.Forbidden, posted.StatusCode);
         Assert.Empty(host.UpstreamSignIn.SignedIn);
-        Assert.Equal($"decryption: {SamlReason.EncryptionAlgorithm}", await ReasonAsync(host, response));
+        Assert.Equal($"decryption: {SamlReason.EncryptionAlgorithm}", await ReasonAsync(host, cookies, response));
     }
 }

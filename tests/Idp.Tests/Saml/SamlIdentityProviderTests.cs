@@ -185,6 +185,93 @@ public sealed partial class SamlIdentityProviderTests(SamlDatabaseFixture databa
         Assert.DoesNotContain("SAMLResponse", body, StringComparison.Ordinal);
     }
 
+    public static TheoryData<string, string> MalformedRequests => new()
+    {
+        { "issued an hour ago", SamlReason.RequestExpired },
+        { "issued ten minutes from now", SamlReason.RequestExpired },
+        { "IssueInstant without a zone", SamlReason.RequestExpired },
+        { "a LogoutRequest", SamlReason.NotAnAuthnRequest },
+        { "SAML version 1.1", SamlReason.NotAnAuthnRequest },
+        { "no ID", SamlReason.NotAnAuthnRequest },
+        { "CDATA makes the Issuer another SP's", SamlReason.UnknownServiceProvider },
+        { "processing instruction in the Issuer", SamlReason.ValueNotText },
+    };
+
+    /// <summary>Each IdP-side refusal reason, by a request that breaks only that rule.</summary>
+    [Theory]
+    [MemberData(nameof(MalformedRequests))]
+    public async Task Request_breaking_one_rule_is_refused_with_its_reason(string breakage, string reason)
+    {
+        await using var host = await Host();
+        host.Session.Current = TestSubjects.Anna;
+        var document = new XmlDocument { PreserveWhitespace = true };
+        document.LoadXml(AuthnRequest(host, SamlTestHost.SchoolsoftEntityId, "https://schoolsoft.test/acs"));
+        var root = document.DocumentElement!;
+        var issuer = (XmlElement)root.GetElementsByTagName("Issuer", SamlNames.Assertion)[0]!;
+        var xml = breakage switch
+        {
+            "issued an hour ago" => Set(root, "IssueInstant", SamlMessageWriter.Time(DateTimeOffset.UtcNow.AddHours(-1))),
+            "issued ten minutes from now" => Set(root, "IssueInstant", SamlMessageWriter.Time(DateTimeOffset.UtcNow.AddMinutes(10))),
+            "IssueInstant without a zone" => Set(root, "IssueInstant", DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)),
+            "a LogoutRequest" => root.OuterXml.Replace("samlp:AuthnRequest", "samlp:LogoutRequest", StringComparison.Ordinal),
+            "SAML version 1.1" => Set(root, "Version", "1.1"),
+            "no ID" => Remove(root, "ID"),
+            "CDATA makes the Issuer another SP's" => Inner(issuer, SamlTestHost.SchoolsoftEntityId + "<![CDATA[/other]]>"),
+            "processing instruction in the Issuer" => Inner(issuer, SamlTestHost.SchoolsoftEntityId + "<?x?>"),
+            _ => throw new ArgumentOutOfRangeException(nameof(breakage)),
+        };
+
+        var response = await host.Client().GetAsync(RedirectUrl(xml));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains($"\"reason\":\"{reason}\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        string Set(XmlElement element, string name, string value)
+        {
+            element.SetAttribute(name, value);
+            return element.OwnerDocument.OuterXml;
+        }
+        string Remove(XmlElement element, string name)
+        {
+            element.RemoveAttribute(name);
+            return element.OwnerDocument.OuterXml;
+        }
+        string Inner(XmlElement element, string innerXml)
+        {
+            element.InnerXml = innerXml;
+            return element.OwnerDocument.OuterXml;
+        }
+    }
+
+    /// <summary>A key too weak to trust is named as such when a message is signed with it, not only when metadata is loaded.</summary>
+    [Fact]
+    public async Task Request_signed_with_an_SPs_registered_but_weak_key_is_refused_weak_key_in_both_bindings()
+    {
+        var feed = SamlTestHost.DefaultFeed();
+        feed = feed with
+        {
+            Systems = [.. feed.Systems, SamlTestHost.SamlSystem("legacy", "https://legacy.test/sp", "https://legacy.test/acs", [],
+                certificate: Convert.ToBase64String(TestKeys.Weak.RawData))],
+        };
+        await using var host = await Host(feed);
+        host.Session.Current = TestSubjects.Anna;
+        var xml = AuthnRequest(host, "https://legacy.test/sp", "https://legacy.test/acs");
+        var signed = new XmlDocument { PreserveWhitespace = true };
+        signed.LoadXml(xml);
+        EnvelopedSignature.Sign(signed.DocumentElement!, TestKeys.Weak);
+
+        var redirect = await host.Client().GetAsync(RedirectUrl(xml, "rs", TestKeys.Weak));
+        var post = await host.Client().PostAsync(SamlEndpoints.SsoPath, new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["SAMLRequest"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(signed.OuterXml)),
+        }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, redirect.StatusCode);
+        Assert.Contains($"\"reason\":\"{SamlReason.WeakKey}\"", await redirect.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, post.StatusCode);
+        Assert.Contains($"\"reason\":\"{SamlReason.WeakKey}\"", await post.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Post_binding_request_is_answered()
     {

@@ -61,7 +61,7 @@ public sealed class SamlPostgresTests(SamlPostgresFixture database) : IClassFixt
         Federation.Idp.Saml.Sp.AssertionDecryptor.Encrypt(Forge.Assertion(document), key, gcm: true);
         var encoded = SamlSpHarness.Encode(document);
 
-        var accepted = await second.ValidateAsync(encoded);
+        var accepted = await second.ValidateAsync(encoded, first.BindingOf); // the same browser, at another replica
         var replayed = await first.ValidateAsync(encoded);
 
         Assert.True(accepted.Succeeded, accepted.Reason);

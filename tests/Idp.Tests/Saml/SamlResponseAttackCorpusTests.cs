@@ -141,6 +141,89 @@ public sealed class SamlResponseAttackCorpusTests(SamlDatabaseFixture database) 
             return Done(document);
         }),
 
+        // --- split values: what is read must be what was signed (c14n turns CDATA into text, keeps PIs) ---
+        ["CDATA splits a signed Audience meant for another SP"] = new(SamlReason.AudienceMismatch, (h, id) =>
+        {
+            var document = Forge.Response(h.Content(id) with { Audience = SamlSpHarness.SpEntityId + ".evil.example" });
+            Forge.First(Forge.Assertion(document), "Audience").InnerXml = SamlSpHarness.SpEntityId + "<![CDATA[.evil.example]]>";
+            Assert.Null(EnvelopedSignature.Verify(Forge.Assertion(document), [TestKeys.Upstream]));
+            return Done(document);
+        }),
+        ["CDATA splits the signed assertion Issuer"] = new(SamlReason.IssuerMismatch, (h, id) =>
+        {
+            var document = Forge.Response(h.Content(id), signAssertion: false, beforeSigning: d =>
+                Forge.First(Forge.Assertion(d), "Issuer").InnerText = SamlSpHarness.UpstreamEntityId + "/other");
+            var assertion = Forge.Assertion(document);
+            EnvelopedSignature.Sign(assertion, TestKeys.Upstream);
+            Forge.First(assertion, "Issuer").InnerXml = SamlSpHarness.UpstreamEntityId + "<![CDATA[/other]]>";
+            Assert.Null(EnvelopedSignature.Verify(assertion, [TestKeys.Upstream]));
+            return Done(document);
+        }),
+        ["CDATA splits a signed AuthnContextClassRef"] = new(SamlReason.AuthnContextNotMet, async (h, _) =>
+        {
+            var strictId = await h.NewRequestAsync("strict");
+            var document = Forge.Response(h.Content(strictId) with { AuthnContextClassRef = SamlNames.Loa3 + "-unverified" });
+            Forge.First(Forge.Assertion(document), "AuthnContextClassRef").InnerXml = SamlNames.Loa3 + "<![CDATA[-unverified]]>";
+            return Encode(document);
+        }),
+        ["processing instruction inside a signed NameID"] = new(SamlReason.ValueNotText, (h, id) =>
+            Done(Forge.Response(h.Content(id), beforeSigning: d =>
+                Forge.First(d, "NameID").InnerXml = "anna.larare@skola.example.se<?split here?>.evil.example"))),
+        ["processing instruction inside a signed Audience"] = new(SamlReason.ValueNotText, (h, id) =>
+            Done(Forge.Response(h.Content(id), beforeSigning: d =>
+                Forge.First(d, "Audience").InnerXml = SamlSpHarness.SpEntityId + "<?split?>"))),
+        ["child element inside a signed attribute value"] = new(SamlReason.ValueNotText, (h, id) =>
+            Done(Forge.Response(h.Content(id), beforeSigning: d =>
+                Forge.First(d, "AttributeValue").InnerXml = "anna.larare@skola<x:part xmlns:x=\"urn:x\">.evil</x:part>.example.se"))),
+        ["xsi:type anyType attribute value carrying markup"] = new(SamlReason.ValueNotText, (h, id) =>
+            Done(Forge.Response(h.Content(id), beforeSigning: d =>
+            {
+                var value = Forge.First(d, "AttributeValue");
+                value.SetAttribute("type", SamlNames.Xsi, "xs:anyType");
+                value.InnerXml = "<saml:NameID xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\">ulf.admin@skola.example.se</saml:NameID>";
+            }))),
+        ["child element inside a signed NameID"] = new(SamlReason.ValueNotText, (h, id) =>
+            Done(Forge.Response(h.Content(id), beforeSigning: d =>
+                Forge.First(d, "NameID").InnerXml = "anna.larare@skola.example.se<b xmlns=\"urn:x\"/>"))),
+        ["comment injected into the signed Issuer"] = new(SamlReason.CommentInValue, (h, id) =>
+        {
+            var document = Forge.Response(h.Content(id));
+            Forge.First(Forge.Assertion(document), "Issuer").InnerXml = SamlSpHarness.UpstreamEntityId + "<!-- x -->";
+            return Done(document);
+        }),
+        ["two NameIDs in the Subject"] = new(SamlReason.NameIdMissing, (h, id) =>
+            Done(Forge.Response(h.Content(id), beforeSigning: d =>
+            {
+                var nameId = Forge.First(d, "NameID");
+                var second = (XmlElement)nameId.CloneNode(true);
+                second.InnerText = "ulf.admin@skola.example.se";
+                nameId.ParentNode!.InsertAfter(second, nameId);
+            }))),
+        ["no NameID in the Subject"] = new(SamlReason.NameIdMissing, (h, id) =>
+            Done(Forge.Response(h.Content(id), beforeSigning: d =>
+            {
+                var nameId = Forge.First(d, "NameID");
+                nameId.ParentNode!.RemoveChild(nameId);
+            }))),
+        ["no Conditions"] = new(SamlReason.ConditionsMissing, (h, id) =>
+            Done(Forge.Response(h.Content(id), beforeSigning: d =>
+            {
+                var conditions = Forge.First(d, "Conditions");
+                conditions.ParentNode!.RemoveChild(conditions);
+            }))),
+        ["no AuthnStatement"] = new(SamlReason.AuthnStatementMissing, (h, id) =>
+            Done(Forge.Response(h.Content(id), beforeSigning: d =>
+            {
+                var statement = Forge.First(d, "AuthnStatement");
+                statement.ParentNode!.RemoveChild(statement);
+            }))),
+        ["two AuthnStatements"] = new(SamlReason.AuthnStatementMissing, (h, id) =>
+            Done(Forge.Response(h.Content(id), beforeSigning: d =>
+            {
+                var statement = Forge.First(d, "AuthnStatement");
+                statement.ParentNode!.InsertAfter(statement.CloneNode(true), statement);
+            }))),
+
         // --- who signed ---
         ["unsigned response and assertion"] = new(SamlReason.NoSignature, (h, id) =>
             Done(Forge.Response(h.Content(id), signAssertion: false))),
@@ -270,11 +353,19 @@ public sealed class SamlResponseAttackCorpusTests(SamlDatabaseFixture database) 
             AssertionDecryptor.Encrypt(Forge.Assertion(document), key, gcm: true);
             return Encode(document);
         }),
+        ["AES-CBC encrypted assertion in an unsigned response (padding oracle)"] = new(SamlReason.EncryptionAlgorithm, async (h, id) =>
+        {
+            // A correct, signed assertion: the old code decrypted CBC before any signature and accepted it.
+            var document = Forge.Response(h.Content(id));
+            using var key = (await h.EncryptionCertificateAsync()).GetRSAPublicKey()!;
+            AssertionDecryptor.Encrypt(Forge.Assertion(document), key, gcm: false);
+            return Encode(document);
+        }),
         ["encrypted for someone else's key"] = new(SamlReason.DecryptionFailed, (h, id) =>
         {
             var document = Forge.Response(h.Content(id));
             using var key = TestKeys.Attacker.GetRSAPublicKey()!;
-            AssertionDecryptor.Encrypt(Forge.Assertion(document), key, gcm: false);
+            AssertionDecryptor.Encrypt(Forge.Assertion(document), key, gcm: true);
             return Done(document);
         }),
 
@@ -317,6 +408,29 @@ public sealed class SamlResponseAttackCorpusTests(SamlDatabaseFixture database) 
         Assert.False(result.Succeeded);
         Assert.Null(result.Identity);
         Assert.Equal(attack.ExpectedReason, result.Reason);
+    }
+
+    /// <summary>Values split by CDATA are read whole: what the signature covers, not its first part.</summary>
+    [Fact]
+    public async Task CDATA_in_a_signed_NameID_and_attribute_value_is_read_whole()
+    {
+        await using var harness = await SamlSpHarness.CreateAsync(database.Directory, database.ConnectionString);
+        var requestId = await harness.NewRequestAsync();
+        var document = Forge.Response(harness.Content(requestId) with
+        {
+            NameId = "victim@skola.example.se.evil.example",
+            Attributes = [new SamlAttribute("urn:oid:1.3.6.1.4.1.5923.1.1.1.6", "eduPersonPrincipalName", ["victim@skola.example.se.evil.example"])],
+        });
+        var assertion = Forge.Assertion(document);
+        Forge.First(assertion, "NameID").InnerXml = "victim@skola.example.se<![CDATA[.evil.example]]>";
+        Forge.First(assertion, "AttributeValue").InnerXml = "victim@skola.example.se<![CDATA[.evil]]>.example";
+        Assert.Null(EnvelopedSignature.Verify(assertion, [TestKeys.Upstream]));
+
+        var result = await harness.ValidateAsync(Encode(document));
+
+        Assert.True(result.Succeeded, $"{result.Check}: {result.Reason}");
+        Assert.Equal("victim@skola.example.se.evil.example", result.Identity!.NameId);
+        Assert.Equal(["victim@skola.example.se.evil.example"], result.Identity.Attributes["urn:oid:1.3.6.1.4.1.5923.1.1.1.6"]);
     }
 
     private static string WithDoctype(SamlSpHarness h, string id, string doctype, string? nameIdEntity)

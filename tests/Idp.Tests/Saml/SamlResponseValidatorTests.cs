@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using System.Xml;
 using Federation.Idp.Saml;
 using Federation.Idp.Saml.Sp;
 
@@ -47,19 +48,97 @@ public sealed class SamlResponseValidatorTests(SamlDatabaseFixture database) : I
         AssertAnna(await h.ValidateAsync(SamlSpHarness.Encode(Forge.Response(h.Content(id), signAssertion: true, signResponse: true))));
     }
 
-    [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task Encrypted_signed_assertion_is_decrypted_and_accepted(bool gcm)
+    [Fact]
+    public async Task Encrypted_signed_assertion_with_AES_GCM_is_decrypted_and_accepted()
     {
         await using var h = await Harness();
         var id = await h.NewRequestAsync();
         var document = Forge.Response(h.Content(id));
         using var key = (await h.EncryptionCertificateAsync()).GetRSAPublicKey()!;
-        AssertionDecryptor.Encrypt(Forge.Assertion(document), key, gcm);
+        AssertionDecryptor.Encrypt(Forge.Assertion(document), key, gcm: true);
         Assert.DoesNotContain("anna.larare", document.OuterXml, StringComparison.Ordinal);
 
         AssertAnna(await h.ValidateAsync(SamlSpHarness.Encode(document)));
+    }
+
+    [Fact]
+    public async Task AES_CBC_encrypted_assertion_inside_a_signed_response_is_accepted()
+    {
+        await using var h = await Harness();
+        var id = await h.NewRequestAsync();
+        using var key = (await h.EncryptionCertificateAsync()).GetRSAPublicKey()!;
+        var document = Forge.Response(h.Content(id));
+        AssertionDecryptor.Encrypt(Forge.Assertion(document), key, gcm: false);
+        EnvelopedSignature.Sign(document.DocumentElement!, TestKeys.Upstream);
+
+        AssertAnna(await h.ValidateAsync(SamlSpHarness.Encode(document)));
+    }
+
+    /// <summary>
+    /// Whatever goes wrong once decryption has begun (wrong key, bad padding, not UTF-8, not XML,
+    /// not an Assertion, a GCM tag that does not match) the answer is the same: no oracle in the
+    /// reason, nor in the <c>federation.logins</c> outcome tag that /metrics shows.
+    /// </summary>
+    [Fact]
+    public async Task Every_decryption_failure_has_the_same_reason_and_metric_tag()
+    {
+        const string upstream = "oracle-probe";
+        var outcomes = new System.Collections.Concurrent.ConcurrentBag<string>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == Federation.Idp.Telemetry.IdpTelemetry.Name && instrument.Name == "federation.logins")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            var byName = tags.ToArray().ToDictionary(t => t.Key, t => t.Value?.ToString());
+            if (byName.GetValueOrDefault("upstream") == upstream)
+            {
+                outcomes.Add(byName.GetValueOrDefault("outcome") ?? "");
+            }
+        });
+        listener.Start();
+
+        await using var h = await SamlSpHarness.CreateAsync(database.Directory, database.ConnectionString, upstreamName: upstream);
+        using var ours = (await h.EncryptionCertificateAsync()).GetRSAPublicKey()!;
+        using var theirs = TestKeys.Attacker.GetRSAPublicKey()!;
+        var variants = new (string Name, System.Security.Cryptography.RSA Key, bool Gcm, byte[]? Plaintext, Action<XmlElement>? Tamper)[]
+        {
+            ("CBC for another key", theirs, false, null, null),
+            ("CBC not UTF-8", ours, false, [0xff, 0xfe, 0xfd, 0x80], null),
+            ("CBC not XML", ours, false, System.Text.Encoding.UTF8.GetBytes("<saml:Assertion unclosed"), null),
+            ("CBC not an Assertion", ours, false, System.Text.Encoding.UTF8.GetBytes("<x xmlns=\"urn:x\"/>"), null),
+            ("CBC last block altered (padding)", ours, false, null, e => FlipLastCipherByte(e)),
+            ("GCM tag altered", ours, true, null, e => FlipLastCipherByte(e)),
+            ("GCM not XML", ours, true, System.Text.Encoding.UTF8.GetBytes("not xml at all"), null),
+        };
+        foreach (var variant in variants)
+        {
+            var id = await h.NewRequestAsync(upstream);
+            var document = Forge.Response(h.Content(id));
+            var encrypted = AssertionDecryptor.Encrypt(Forge.Assertion(document), variant.Key, variant.Gcm, variant.Plaintext);
+            variant.Tamper?.Invoke(encrypted);
+            // CBC is only decrypted in a signed Response: sign it, so decryption is really attempted.
+            EnvelopedSignature.Sign(document.DocumentElement!, TestKeys.Upstream);
+
+            var result = await h.ValidateAsync(SamlSpHarness.Encode(document));
+
+            Assert.False(result.Succeeded, variant.Name);
+            Assert.True(result.Reason == SamlReason.DecryptionFailed, $"{variant.Name}: {result.Reason}");
+        }
+        Assert.Equal(variants.Length, outcomes.Count);
+        Assert.All(outcomes, o => Assert.Equal(SamlReason.DecryptionFailed, o));
+    }
+
+    private static void FlipLastCipherByte(XmlElement encryptedAssertion)
+    {
+        var value = encryptedAssertion.SelectNodes(".//*[local-name()='CipherValue']")!.Cast<XmlElement>().Last();
+        var bytes = Convert.FromBase64String(value.InnerText);
+        bytes[^1] ^= 0x5a;
+        value.InnerText = Convert.ToBase64String(bytes);
     }
 
     [Fact]
@@ -92,7 +171,7 @@ public sealed class SamlResponseValidatorTests(SamlDatabaseFixture database) : I
         var encoded = SamlSpHarness.Encode(Forge.Response(first.Content(id)));
 
         Assert.True((await first.ValidateAsync(encoded)).Succeeded);
-        var replay = await second.ValidateAsync(encoded);
+        var replay = await second.ValidateAsync(encoded, first.BindingOf);
 
         Assert.Equal(SamlReason.Replay, replay.Reason);
     }
@@ -106,11 +185,53 @@ public sealed class SamlResponseValidatorTests(SamlDatabaseFixture database) : I
     }
 
     [Fact]
-    public void Comparison_of_a_NameID_with_a_comment_reads_all_text()
+    public void Upstream_metadata_gives_its_literal_scopes_and_not_its_patterns()
     {
-        var document = new System.Xml.XmlDocument { PreserveWhitespace = true };
-        document.LoadXml("<NameID>admin@school.se<!---->.evil.example</NameID>");
-        Assert.Equal("admin@school.se.evil.example", document.DocumentElement!.FullText());
+        var metadata = Federation.Idp.Tests.Bridging.BridgingHosts.WithScope(
+            Federation.Idp.Saml.Idp.SamlMetadataWriter.Idp("https://school.example/idp", new Uri("https://school.example/sso"), TestKeys.Upstream), "Skola.Example.SE");
+        metadata = metadata.Replace("</md:Extensions>",
+            $"<shibmd:Scope xmlns:shibmd=\"{SamlNames.ShibMetadata}\" regexp=\"true\">^.*$</shibmd:Scope></md:Extensions>", StringComparison.Ordinal);
+
+        var upstream = UpstreamIdp.FromMetadata(metadata, new UpstreamIdpOptions { Name = "school" });
+
+        Assert.Equal(["skola.example.se"], upstream.Scopes);
+    }
+
+    [Theory]
+    [InlineData("<!-- -->", SamlReason.CommentInValue)]
+    [InlineData("<?pi?>", SamlReason.ValueNotText)]
+    public void Upstream_metadata_with_markup_inside_a_certificate_is_refused(string markup, string reason)
+    {
+        var metadata = Federation.Idp.Saml.Idp.SamlMetadataWriter.Idp("https://school.example/idp", new Uri("https://school.example/sso"), TestKeys.Upstream);
+        var base64 = Convert.ToBase64String(TestKeys.Upstream.RawData);
+        metadata = metadata.Replace(base64, base64[..10] + markup + base64[10..], StringComparison.Ordinal);
+
+        var error = Assert.Throws<SamlRefusedException>(() => UpstreamIdp.FromMetadata(metadata, new UpstreamIdpOptions { Name = "school" }));
+
+        Assert.Equal(reason, error.Reason);
+    }
+
+    [Theory]
+    [InlineData("<NameID>admin@school.se<![CDATA[.evil.example]]></NameID>", "admin@school.se.evil.example")]
+    [InlineData("<NameID><![CDATA[admin]]>@school.se<![CDATA[.evil]]>.example</NameID>", "admin@school.se.evil.example")]
+    [InlineData("<NameID>a&amp;b&#x40;school.se</NameID>", "a&b@school.se")]
+    [InlineData("<NameID> <![CDATA[ admin ]]> </NameID>", "  admin  ")]
+    public void A_value_is_every_text_and_CDATA_node_in_order(string xml, string expected)
+    {
+        var document = SecureXml.Load(xml, 10_000);
+        Assert.Equal(expected, document.DocumentElement!.ReadValue());
+    }
+
+    [Theory]
+    [InlineData("<NameID>admin@school.se<!---->.evil.example</NameID>", SamlReason.CommentInValue)]
+    [InlineData("<NameID>admin@school.se<?pi x?>.evil.example</NameID>", SamlReason.ValueNotText)]
+    [InlineData("<NameID>admin@school.se<b>.evil.example</b></NameID>", SamlReason.ValueNotText)]
+    [InlineData("<NameID><b/></NameID>", SamlReason.ValueNotText)]
+    public void A_value_with_anything_but_text_is_refused(string xml, string reason)
+    {
+        var document = SecureXml.Load(xml, 10_000);
+        var error = Assert.Throws<SamlRefusedException>(() => document.DocumentElement!.ReadValue());
+        Assert.Equal(reason, error.Reason);
     }
 
     [Fact]
@@ -119,7 +240,7 @@ public sealed class SamlResponseValidatorTests(SamlDatabaseFixture database) : I
         await using var h = await Harness();
         using var scope = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.CreateScope(h.Services);
         var sender = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<SamlAuthnRequestSender>(scope.ServiceProvider);
-        var (url, id) = await sender.CreateAsync("strict", "/x");
+        var (url, id, _) = await sender.CreateAsync("strict", "/x");
 
         Assert.StartsWith("https://upstream.test/sso?SAMLRequest=", url.AbsoluteUri, StringComparison.Ordinal);
         var signing = await Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions

@@ -52,13 +52,16 @@ public sealed class SamlSpHarness : IAsyncDisposable
         Time = time;
     }
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> bindings = new(StringComparer.Ordinal);
+
     public ServiceProvider Services { get; }
     public FakeTimeProvider Time { get; }
     public Uri AcsUrl => new(Origin, SamlEndpoints.SpAcsPath);
 
     public static async Task<SamlSpHarness> CreateAsync(
         string directory, string connectionString, string provider = "sqlite", Action<IServiceCollection>? configure = null,
-        string upstreamEntityId = UpstreamEntityId, System.Security.Cryptography.X509Certificates.X509Certificate2? upstreamCertificate = null, Uri? upstreamSso = null)
+        string upstreamEntityId = UpstreamEntityId, System.Security.Cryptography.X509Certificates.X509Certificate2? upstreamCertificate = null, Uri? upstreamSso = null,
+        string upstreamName = "upstream")
     {
         var metadata = Path.Combine(directory, $"upstream-{Guid.NewGuid():n}.xml");
         await File.WriteAllTextAsync(metadata, SamlMetadataWriter.Idp(upstreamEntityId, upstreamSso ?? new Uri("https://upstream.test/sso"), upstreamCertificate ?? TestKeys.Upstream));
@@ -72,7 +75,7 @@ public sealed class SamlSpHarness : IAsyncDisposable
             ["Saml:MaxMessageAge"] = "00:10:00",
             ["Saml:DatabaseProvider"] = provider,
             ["Saml:ConnectionString"] = connectionString,
-            ["Saml:Upstreams:0:Name"] = "upstream",
+            ["Saml:Upstreams:0:Name"] = upstreamName,
             ["Saml:Upstreams:0:MetadataPath"] = metadata,
             ["Saml:Upstreams:1:Name"] = "strict",
             ["Saml:Upstreams:1:MetadataPath"] = metadata,
@@ -99,15 +102,20 @@ public sealed class SamlSpHarness : IAsyncDisposable
     public async Task<string> NewRequestAsync(string upstream = "upstream", string returnUrl = "/after")
     {
         using var scope = Services.CreateScope();
-        var (_, id) = await scope.ServiceProvider.GetRequiredService<SamlAuthnRequestSender>().CreateAsync(upstream, returnUrl);
-        return id;
+        var request = await scope.ServiceProvider.GetRequiredService<SamlAuthnRequestSender>().CreateAsync(upstream, returnUrl);
+        bindings[request.RequestId] = request.BrowserBinding;
+        return request.RequestId;
     }
 
-    public async Task<SamlValidationResult> ValidateAsync(string samlResponse)
+    /// <summary>Validates as the one browser that started every request of this harness (the binding cookie itself is tested over HTTP).</summary>
+    public async Task<SamlValidationResult> ValidateAsync(string samlResponse, Func<string, string?>? presentedBinding = null)
     {
         using var scope = Services.CreateScope();
-        return await scope.ServiceProvider.GetRequiredService<SamlResponseValidator>().ValidateAsync(samlResponse, AcsUrl);
+        return await scope.ServiceProvider.GetRequiredService<SamlResponseValidator>().ValidateAsync(samlResponse, AcsUrl, presentedBinding ?? BindingOf);
     }
+
+    /// <summary>The browser binding of a request this harness sent, or null.</summary>
+    public string? BindingOf(string requestId) => bindings.GetValueOrDefault(requestId);
 
     public async Task<System.Security.Cryptography.X509Certificates.X509Certificate2> EncryptionCertificateAsync() =>
         await Services.GetRequiredService<SamlKeyStore>().GetEncryptionCertificateAsync();

@@ -108,6 +108,10 @@ public sealed class SamlTestHost : IAsyncDisposable
     public HttpClient Client(bool followRedirects = false) =>
         new(new HttpClientHandler { AllowAutoRedirect = followRedirects, UseCookies = false }) { BaseAddress = Origin };
 
+    /// <summary>A client that keeps cookies in <paramref name="cookies"/>, as one browser does.</summary>
+    public HttpClient Browser(CookieContainer cookies) =>
+        new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = cookies }) { BaseAddress = Origin };
+
     public static FeedSystem SamlSystem(string id, string entityId, string acsUrl, IReadOnlyList<string> release,
         string nameIdFormat = SamlNames.NameIdPersistent, string? certificate = null, FeedAccessPolicy? access = null) =>
         new(id, id, LifecyclePhase.AnvandningOchSupport, access ?? new FeedAccessPolicy([], [], [], "loa2"), release,

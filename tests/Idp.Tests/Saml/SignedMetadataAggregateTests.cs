@@ -16,7 +16,8 @@ public sealed class SignedMetadataAggregateTests(SamlDatabaseFixture database) :
     private static readonly Lazy<X509Certificate2> Operator = new(() => TestKeys.Create("CN=Skolfederation test operator", 2048));
     private const string AggregateSp = "https://aggregate-sp.test/sp";
 
-    internal static string Aggregate(DateTimeOffset validUntil, X509Certificate2? signer = null, Action<XmlDocument>? afterSigning = null, bool withValidUntil = true)
+    internal static string Aggregate(DateTimeOffset validUntil, X509Certificate2? signer = null, Action<XmlDocument>? afterSigning = null, bool withValidUntil = true,
+        Action<XmlDocument>? beforeSigning = null)
     {
         var xml = $"""
             <md:EntitiesDescriptor xmlns:md="{SamlNames.Metadata}" ID="_skolfederation" Name="https://skolfederation.test"{(withValidUntil ? $" validUntil=\"{SamlMessageWriter.Time(validUntil)}\"" : "")}>
@@ -30,6 +31,7 @@ public sealed class SignedMetadataAggregateTests(SamlDatabaseFixture database) :
             """;
         var document = new XmlDocument { PreserveWhitespace = true };
         document.LoadXml(xml);
+        beforeSigning?.Invoke(document);
         EnvelopedSignature.Sign(document.DocumentElement!, signer ?? Operator.Value);
         afterSigning?.Invoke(document);
         return document.OuterXml;
@@ -45,6 +47,36 @@ public sealed class SignedMetadataAggregateTests(SamlDatabaseFixture database) :
         var sp = aggregate.ServiceProviders[AggregateSp];
         Assert.Equal(["https://aggregate-sp.test/acs"], sp.AcsUrls);
         Assert.Equal([SamlNames.NameIdTransient], sp.NameIdFormats);
+    }
+
+    private static XmlElement NameIdFormat(XmlDocument document) => (XmlElement)document.GetElementsByTagName("NameIDFormat", SamlNames.Metadata)[0]!;
+
+    /// <summary>Signed text split into text and CDATA (the signature still verifies) is read whole.</summary>
+    [Fact]
+    public void A_signed_value_split_by_CDATA_is_read_whole()
+    {
+        var xml = Aggregate(DateTimeOffset.UtcNow.AddDays(7), afterSigning: d =>
+            NameIdFormat(d).InnerXml = SamlNames.NameIdTransient[..20] + "<![CDATA[" + SamlNames.NameIdTransient[20..] + "]]>");
+
+        var aggregate = MetadataAggregateReader.Read(xml, Operator.Value, DateTimeOffset.UtcNow);
+
+        Assert.Equal([SamlNames.NameIdTransient], aggregate.ServiceProviders[AggregateSp].NameIdFormats);
+    }
+
+    [Fact]
+    public void A_comment_added_to_a_signed_value_refuses_the_aggregate()
+    {
+        var xml = Aggregate(DateTimeOffset.UtcNow.AddDays(7), afterSigning: d => NameIdFormat(d).InnerXml = SamlNames.NameIdTransient + "<!-- -->");
+        var error = Assert.Throws<SamlRefusedException>(() => MetadataAggregateReader.Read(xml, Operator.Value, DateTimeOffset.UtcNow));
+        Assert.Equal(SamlReason.CommentInValue, error.Reason);
+    }
+
+    [Fact]
+    public void Markup_in_a_value_refuses_the_aggregate_even_when_signed()
+    {
+        var xml = Aggregate(DateTimeOffset.UtcNow.AddDays(7), beforeSigning: d => NameIdFormat(d).InnerXml = SamlNames.NameIdTransient + "<?pi?>");
+        var error = Assert.Throws<SamlRefusedException>(() => MetadataAggregateReader.Read(xml, Operator.Value, DateTimeOffset.UtcNow));
+        Assert.Equal(SamlReason.ValueNotText, error.Reason);
     }
 
     [Fact]
