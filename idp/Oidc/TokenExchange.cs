@@ -57,7 +57,7 @@ public static class TokenExchange
     public static IHostApplicationBuilder AddTokenExchange(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<TokenExchangeOptions>()
-            .Bind(builder.Configuration.GetSection(TokenExchangeOptions.Section))
+            .BindConfiguration(TokenExchangeOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
         return builder;
