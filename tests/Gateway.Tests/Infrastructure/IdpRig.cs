@@ -3,6 +3,7 @@ extern alias idp;
 using System.Net;
 using System.Net.Sockets;
 using Federation.Core.Feed;
+using Federation.Core.Secrets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using ClientSync = idp::Federation.Idp.Clients.ClientSync;
@@ -42,6 +43,7 @@ public sealed class IdpRig : GatewayRig
         {
             ["Urls"] = IdpAddress.AbsoluteUri,
             ["Idp:Issuer"] = IdpAddress.AbsoluteUri,
+            ["Idp:SeedDemoUsers"] = "true",
             ["Idp:SigninEventsUrl"] = new Uri(Register.FeedUrl, "/api/signin-events").AbsoluteUri,
             ["Feed:FeedUrl"] = Register.FeedUrl.AbsoluteUri,
             ["Feed:CachePath"] = null,
@@ -73,7 +75,7 @@ public sealed class IdpRig : GatewayRig
         // list reaches the backend through a per-system token.
         var feed = await PublishAsync(f => DemoFeed.WithReleaseSystems(f.With(new FeedSystem("federation", "Federationen", LifecyclePhase.AnvandningOchSupport,
             DemoFeed.Anyone, ["roles", "school_units", "groups", "acr"],
-            new FeedOidcClient("federation-gateway", ClientSecret,
+            new FeedOidcClient("federation-gateway", ClientSecretHash.Create(ClientSecret),
                 [new Uri(GatewayAddress, "/signin-oidc").AbsoluteUri], [new Uri(GatewayAddress, "/signout-callback-oidc").AbsoluteUri],
                 ["authorization_code", "refresh_token"], []))), BackendA.Address));
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));

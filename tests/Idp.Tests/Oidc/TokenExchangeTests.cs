@@ -1,5 +1,6 @@
 using System.Net;
 using Federation.Core.Feed;
+using Federation.Core.Secrets;
 using Federation.Idp.Tests.Infrastructure;
 using Microsoft.IdentityModel.JsonWebTokens;
 
@@ -23,7 +24,7 @@ public sealed class GatewayIdpHost : IdpHost
                 .. feed.Systems,
                 new FeedSystem("federation", "Federationen", LifecyclePhase.AnvandningOchSupport, anyone,
                     ["roles", "groups", "school_units", "acr"],
-                    new FeedOidcClient(GatewayId, GatewaySecret, [GatewayRedirect], [], ["authorization_code", "refresh_token"], [])),
+                    new FeedOidcClient(GatewayId, ClientSecretHash.Create(GatewaySecret), [GatewayRedirect], [], ["authorization_code", "refresh_token"], [])),
                 new FeedSystem("procapita", "ProCapita", LifecyclePhase.AnvandningOchSupport, anyone with { Roles = ["skolsekreterare", "rektor"] },
                     ["name", "personnummer", "roles", "school_units", "eppn"],
                     Backend: new FeedBackend("/procapita", ["http://127.0.0.1:7400"], "/health")),
