@@ -37,6 +37,7 @@ public static class GatewayAuthentication
             .ValidateDataAnnotations()
             .Validate(o => o.Authority is { IsAbsoluteUri: true }, "Identity:Authority must be an absolute URI.")
             .Validate(o => o.Scopes.Contains("openid"), "Identity:Scopes must contain openid.")
+            .Validate(o => o.Scopes.Contains("offline_access"), "Identity:Scopes must contain offline_access: per-system tokens are exchanged for the session's refresh token.")
             .ValidateOnStart();
 
         services.AddAuthentication(Scheme)
@@ -65,6 +66,7 @@ public static class GatewayAuthentication
 
         services.AddSingleton<ValidatedTokenCache>();
         services.AddSingleton<UserFactsCache>();
+        services.AddSingleton<Proxy.BackendTokens>();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<GatewayIdentityOptions>, SystemDirectory, ValidatedTokenCache>((o, identityOptions, directory, cache) =>
             {

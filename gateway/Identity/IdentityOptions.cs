@@ -18,7 +18,8 @@ public sealed class GatewayIdentityOptions
     [Required]
     public string ClientSecret { get; set; } = "";
 
-    public List<string> Scopes { get; set; } = ["openid", "profile", "email", "roles"];
+    /// <summary><c>offline_access</c> is required: the session's refresh token is what the gateway exchanges per system.</summary>
+    public List<string> Scopes { get; set; } = ["openid", "profile", "email", "roles", "offline_access"];
 
     /// <summary>Audiences a bearer token may carry to be accepted here, beyond the backends' own audiences in the feed.</summary>
     public List<string> ApiAudiences { get; set; } = ["federation-gateway"];

@@ -24,6 +24,7 @@ public sealed class SystemGateMiddleware(
     SystemDirectory directory,
     IdentitySigning signing,
     UserFactsCache userFacts,
+    BackendTokens backendTokens,
     GatewayMetrics metrics,
     ILogger<SystemGateMiddleware> logger)
 {
@@ -82,11 +83,18 @@ public sealed class SystemGateMiddleware(
                 return;
         }
 
+        // Per-system release: a person's session gets this system's own token (Proxy/BackendTokens.cs).
+        BackendToken? exchanged = null;
+        if (!GatewayAuthentication.IsBearer(context.Request) && (exchanged = await ExchangeAsync(context, system)) is null)
+        {
+            return;
+        }
+
         var backend = system.Backend!;
         string? token = null;
         if (backend.IdentityForwarding == IdentityForwarding.Token)
         {
-            token = await FindTokenForAudienceAsync(context, backend.Audience);
+            token = exchanged?.AccessToken ?? await FindTokenForAudienceAsync(context, backend.Audience);
             if (token is null)
             {
                 await GatewayResponses.WriteAsync(context, StatusCodes.Status403Forbidden, "audience",
@@ -111,8 +119,33 @@ public sealed class SystemGateMiddleware(
             return;
         }
 
-        context.Features.Set(new ForwardedIdentity(system, token, facts));
+        context.Features.Set(new ForwardedIdentity(system, token, exchanged?.User ?? facts));
         await next(context);
+    }
+
+    /// <summary>The person's token for the system, or null after answering why there is none.</summary>
+    private async Task<BackendToken?> ExchangeAsync(HttpContext context, FeedSystem system)
+    {
+        try
+        {
+            if (await backendTokens.ForSessionAsync(context, system) is { } exchanged)
+            {
+                return exchanged;
+            }
+            await GatewayResponses.WriteAsync(context, StatusCodes.Status403Forbidden, "release",
+                $"Du kan inte använda {system.Name} just nu",
+                "Inloggningstjänsten lämnade inte ut dina uppgifter till systemet. Logga ut och in igen, eller kontakta systemförvaltaren.",
+                "No token for this system", "The idp issued no token for this system to the session; sign in again.", system.Id);
+        }
+        catch (HttpRequestException ex)
+        {
+            logger.LogWarning(ex, "Token exchange for {System} failed", system.Id);
+            context.Response.Headers.RetryAfter = "5";
+            await GatewayResponses.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "idp-unavailable",
+                $"{system.Name} är inte tillgängligt just nu", "Inloggningstjänsten svarar inte. Försök igen om en stund.",
+                "Identity provider unavailable", "The idp could not be reached for this system's token.", system.Id);
+        }
+        return null;
     }
 
     /// <summary>

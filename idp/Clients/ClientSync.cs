@@ -22,6 +22,7 @@ public sealed class ClientSync(
     IFederationFeedSource feed,
     IServiceScopeFactory scopes,
     IOptions<IdpOptions> options,
+    IOptions<Oidc.TokenExchangeOptions> exchange,
     ApplicationSnapshots snapshots,
     ILogger<ClientSync> logger) : BackgroundService
 {
@@ -309,6 +310,10 @@ public sealed class ClientSync(
                 logger.LogWarning("Client {ClientId} has no secret: the client_credentials grant is not allowed", client.ClientId);
             }
         }
+        if (Oidc.TokenExchange.MayExchange(client.ClientId, confidential, exchange.Value))
+        {
+            descriptor.Permissions.Add(Permissions.GrantTypes.TokenExchange);
+        }
         descriptor.Permissions.UnionWith([Permissions.Endpoints.Token, Permissions.Endpoints.Revocation]);
         if (confidential)
         {
@@ -321,9 +326,9 @@ public sealed class ClientSync(
     }
 
     /// <summary>Changes of the client's registration (not of the release list, read live) trigger an update.</summary>
-    private static string Fingerprint(FeedSystem system) =>
+    private string Fingerprint(FeedSystem system) =>
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(
-            JsonSerializer.Serialize(new { system.Id, system.Name, system.OidcClient }, FederationFeed.JsonOptions))));
+            JsonSerializer.Serialize(new { system.Id, system.Name, system.OidcClient, exchange.Value.GatewayClientId }, FederationFeed.JsonOptions))));
 }
 
 /// <summary>

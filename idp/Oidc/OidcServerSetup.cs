@@ -47,6 +47,7 @@ public static class OidcServerSetup
                 server.AllowAuthorizationCodeFlow()
                       .AllowRefreshTokenFlow()
                       .AllowClientCredentialsFlow();
+                server.EnableTokenExchange(); // per-system tokens for the gateway (TokenExchange.cs)
                 server.RequireProofKeyForCodeExchange();
                 // S256 only: "plain" would hand the verifier to anyone who sees the authorize URL.
                 server.Configure(o => o.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
@@ -91,6 +92,7 @@ public static class OidcServerSetup
                       .DisableTransportSecurityRequirement();
             });
 
+        builder.AddTokenExchange();
         builder.Services.AddDeferredEntityCaches();
         builder.Services.AddSingleton<RevokedAccessTokens>();
         builder.Services.AddSingleton<FreshSignIn>();

@@ -194,6 +194,11 @@ public static class ProtocolEndpoints
             return Results.SignIn(principal, properties: null, OpenIddictScheme);
         }
 
+        if (request.IsTokenExchangeGrantType())
+        {
+            return await TokenExchange.ExchangeAsync(http, request, system);
+        }
+
         return Refuse(Errors.UnsupportedGrantType, "The grant type is not supported.");
     }
 

@@ -48,6 +48,7 @@ switch (mode)
         var key = new RsaSecurityKey(rsa) { KeyId = "bench" };
         var credentials = new SigningCredentials(key, SecurityAlgorithms.RsaSha256);
         var codes = new ConcurrentDictionary<string, (string Nonce, string Challenge, string RedirectUri)>();
+        var refreshTokens = new ConcurrentDictionary<string, byte>();
         var app = builder.Build();
         string Issuer() => app.Urls.First().TrimEnd('/') + "/";
         // The demo teacher of the benchmark, as the idp would describe her.
@@ -103,16 +104,30 @@ switch (mode)
             var form = await request.ReadFormAsync();
             var secretOk = form["client_secret"] == "bench-secret"
                            || request.Headers.Authorization.ToString() == "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("federation-gateway:bench-secret"));
+            if (secretOk && form["grant_type"] == "urn:ietf:params:oauth:grant-type:token-exchange" && refreshTokens.ContainsKey(form["subject_token"].ToString()))
+            {
+                // The gateway's per-system token (once per session and system): Anna, for that system.
+                return Results.Json(new
+                {
+                    access_token = Token("at+jwt", form["audience"].ToString(), new Dictionary<string, object>()),
+                    token_type = "Bearer",
+                    expires_in = 7200,
+                    issued_token_type = "urn:ietf:params:oauth:token-type:access_token",
+                });
+            }
             if (!secretOk || !codes.TryRemove(form["code"].ToString(), out var grant) || grant.RedirectUri != form["redirect_uri"]
                 || Base64UrlEncoder.Encode(SHA256.HashData(Encoding.ASCII.GetBytes(form["code_verifier"].ToString()))) != grant.Challenge)
             {
                 return Results.Json(new { error = "invalid_grant" }, statusCode: 400);
             }
+            var refreshToken = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
+            refreshTokens[refreshToken] = 0;
             return Results.Json(new
             {
                 access_token = Token("at+jwt", "federation-gateway", new Dictionary<string, object>()),
                 token_type = "Bearer",
                 expires_in = 7200,
+                refresh_token = refreshToken,
                 id_token = Token("JWT", "federation-gateway", new Dictionary<string, object> { ["nonce"] = grant.Nonce }),
             });
         });

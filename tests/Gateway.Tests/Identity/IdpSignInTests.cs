@@ -5,6 +5,7 @@ using Federation.Gateway.Tests.Infrastructure;
 namespace Federation.Gateway.Tests.Identity;
 
 /// <summary>People sign in through the real idp (authorization code + PKCE) and meet the policy.</summary>
+[Collection(IdpRig.Collection)]
 public sealed class IdpSignInTests(IdpRig rig) : IClassFixture<IdpRig>
 {
     [Fact]

@@ -108,8 +108,14 @@ public sealed class SessionCookieTests(GatewayRig rig) : IClassFixture<GatewayRi
                 new Claim("school_units", DemoFeed.Bjorkskolan), new Claim("acr", "loa2"),
             ],
             CookieAuthenticationDefaults.AuthenticationScheme, "name", "roles");
-        var ticket = new AuthenticationTicket(new ClaimsPrincipal(identity),
-            new AuthenticationProperties { IssuedUtc = DateTimeOffset.UtcNow, ExpiresUtc = expires }, CookieAuthenticationDefaults.AuthenticationScheme);
+        var properties = new AuthenticationProperties { IssuedUtc = DateTimeOffset.UtcNow, ExpiresUtc = expires };
+        // What the gateway exchanges for each system's own token (the test issuer's stand-in for a refresh token).
+        properties.StoreTokens([new AuthenticationToken
+        {
+            Name = "refresh_token",
+            Value = rig.Issuer.Mint("anna.larare", roles: [role], schoolUnits: [DemoFeed.Bjorkskolan], extra: new Dictionary<string, object> { ["given_name"] = "Anna" }),
+        }]);
+        var ticket = new AuthenticationTicket(new ClaimsPrincipal(identity), properties, CookieAuthenticationDefaults.AuthenticationScheme);
         var format = rig.GatewayServices.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>()
             .Get(CookieAuthenticationDefaults.AuthenticationScheme).TicketDataFormat;
         return GatewayAuthentication.CookieName + "=" + format.Protect(ticket);

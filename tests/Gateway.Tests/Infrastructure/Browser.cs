@@ -11,19 +11,25 @@ namespace Federation.Gateway.Tests.Infrastructure;
 /// </summary>
 internal sealed partial class Browser(Uri idp, string user, string password, string? totpSecret = null) : IDisposable
 {
-    private readonly HttpClient _http = Create();
+    private readonly (HttpClient Http, CookieContainer Cookies) _client = Create();
 
-    private static HttpClient Create()
+    private HttpClient Http => _client.Http;
+
+    /// <summary>The jar, to look at what a service stored in the browser.</summary>
+    public CookieContainer Cookies => _client.Cookies;
+
+    private static (HttpClient, CookieContainer) Create()
     {
-        var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() });
+        var cookies = new CookieContainer();
+        var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = cookies });
         client.DefaultRequestHeaders.Accept.ParseAdd("text/html,application/xhtml+xml");
-        return client;
+        return (client, cookies);
     }
 
     /// <summary>Visits <paramref name="url"/> and goes wherever the services send the browser, until a page that is not a redirect or a form to submit.</summary>
     public async Task<HttpResponseMessage> VisitAsync(Uri url)
     {
-        var response = await _http.GetAsync(url);
+        var response = await Http.GetAsync(url);
         for (var hop = 0; hop < 25; hop++)
         {
             var at = response.RequestMessage!.RequestUri!;
@@ -34,7 +40,7 @@ internal sealed partial class Browser(Uri idp, string user, string password, str
                     ? await SubmitFormAsync(next, new() { ["UserName"] = user, ["Password"] = password })
                     : next.Authority == idp.Authority && next.AbsolutePath.Equals("/mfa", StringComparison.OrdinalIgnoreCase)
                         ? await SubmitFormAsync(next, new() { ["Code"] = Totp(totpSecret ?? throw new InvalidOperationException("MFA asked for, no TOTP secret")) })
-                        : await _http.GetAsync(next);
+                        : await Http.GetAsync(next);
                 continue;
             }
             var body = response.Content.Headers.ContentType?.MediaType == "text/html" ? await response.Content.ReadAsStringAsync() : "";
@@ -50,7 +56,7 @@ internal sealed partial class Browser(Uri idp, string user, string password, str
 
     private async Task<HttpResponseMessage> SubmitFormAsync(Uri page, Dictionary<string, string> fields)
     {
-        var html = await _http.GetStringAsync(page);
+        var html = await Http.GetStringAsync(page);
         return await PostFormAsync(page, html, fields);
     }
 
@@ -66,7 +72,7 @@ internal sealed partial class Browser(Uri idp, string user, string password, str
             }
         }
         var action = FormAction().Match(html) is { Success: true } m ? new Uri(page, WebUtility.HtmlDecode(m.Groups[1].Value)) : page;
-        return _http.PostAsync(action, new FormUrlEncodedContent(form));
+        return Http.PostAsync(action, new FormUrlEncodedContent(form));
     }
 
     /// <summary>RFC 6238 code (SHA-1, 30 s, 6 digits), as an authenticator app shows it.</summary>
@@ -88,7 +94,7 @@ internal sealed partial class Browser(Uri idp, string user, string password, str
         return code.ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose() => Http.Dispose();
 
     [GeneratedRegex("<input[^>]*>", RegexOptions.IgnoreCase)]
     private static partial Regex InputTag();

@@ -13,7 +13,26 @@ internal static class DemoFeed
     [
         "echo", "larare", "grupp", "bjork", "mfa", "tokenapi", "pair", "avveckling", "gamla",
         "nytt", "policyandras", "tillfalligt1", "tillfalligt2", "kortlivat", "efterfoljare", "procapita",
+        "forskola", "pctoken", "portaltoken",
     ];
+
+    /// <summary>
+    /// Backends with and without personnummer on their release lists, by headers and by token
+    /// (ProCapita and Förskoleportalen of the demo register), for the per-system release tests.
+    /// </summary>
+    public static FederationFeed WithReleaseSystems(FederationFeed feed, Uri backend) => feed
+        .With(System("procapita", "/procapita", [backend], Anyone with { Roles = ["skolsekreterare", "rektor"] },
+            release: ["name", "personnummer", "roles", "school_units", "eppn"]))
+        .With(System("forskola", "/forskola", [backend], Anyone with { Roles = ["vardnadshavare", "larare", "rektor"] },
+            release: ["name", "email", "roles", "school_units"]))
+        .With(System("pctoken", "/pctoken", [backend], Anyone with { Roles = ["skolsekreterare", "rektor"] }, release: ["name", "personnummer", "roles"]) with
+        {
+            Backend = new FeedBackend("/pctoken", [backend.ToString()], "/health", IdentityForwarding.Token, "procapita-api"),
+        })
+        .With(System("portaltoken", "/portaltoken", [backend], Anyone, release: ["name", "roles"]) with
+        {
+            Backend = new FeedBackend("/portaltoken", [backend.ToString()], "/health", IdentityForwarding.Token, "portal-api"),
+        });
 
     public static FederationFeed Create(Uri a, Uri b) => new(1, DateTimeOffset.UtcNow,
     [

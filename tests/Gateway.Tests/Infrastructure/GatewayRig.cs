@@ -87,7 +87,7 @@ public class GatewayRig : IAsyncLifetime
             ["Feed:MaxRetryDelay"] = "00:00:01",
             ["Identity:Authority"] = Issuer.Issuer,
             ["Identity:ClientId"] = "federation-gateway",
-            ["Identity:ClientSecret"] = "test-client-secret",
+            ["Identity:ClientSecret"] = TestTokenIssuer.ClientSecret,
             ["Gateway:HealthCheckInterval"] = "00:00:01",
             ["Gateway:HealthCheckTimeout"] = "00:00:05",
             ["Gateway:ReactivationPeriod"] = "00:00:01",

@@ -18,6 +18,9 @@ namespace Federation.Gateway.Tests.Infrastructure;
 /// </summary>
 public sealed class IdpRig : GatewayRig
 {
+    /// <summary>Classes with their own real idp run one after the other: two idps in one process collide on seeding the demo users.</summary>
+    public const string Collection = "real idp";
+
     public const string ClientSecret = "gateway-test-secret-0123456789";
     public const string Password = "Skola-Demo-2026!";
 
@@ -68,11 +71,13 @@ public sealed class IdpRig : GatewayRig
     /// <summary>Registers the gateway (now that its address is known) and waits until the idp has the client.</summary>
     protected override async Task AfterGatewayAsync()
     {
-        var feed = Register.Publish(f => f.With(new FeedSystem("federation", "Federationen", LifecyclePhase.AnvandningOchSupport,
-            DemoFeed.Anyone, ["name", "given_name", "roles", "school_units", "groups", "eppn", "acr"],
+        // The gateway's own client is released only its access decision's inputs; each backend's
+        // list reaches the backend through a per-system token.
+        var feed = await PublishAsync(f => DemoFeed.WithReleaseSystems(f.With(new FeedSystem("federation", "Federationen", LifecyclePhase.AnvandningOchSupport,
+            DemoFeed.Anyone, ["roles", "school_units", "groups", "acr"],
             new FeedOidcClient("federation-gateway", ClientSecretHash.Create(ClientSecret),
                 [new Uri(GatewayAddress, "/signin-oidc").AbsoluteUri], [new Uri(GatewayAddress, "/signout-callback-oidc").AbsoluteUri],
-                ["authorization_code", "refresh_token"], []))));
+                ["authorization_code", "refresh_token"], []))), BackendA.Address));
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await _idp!.Services.GetRequiredService<ClientSync>().WaitForVersionAsync(feed.Version, timeout.Token);
     }

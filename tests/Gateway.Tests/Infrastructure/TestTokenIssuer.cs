@@ -15,6 +15,9 @@ internal sealed class TestTokenIssuer : IAsyncDisposable
     private readonly RsaSecurityKey _key;
     private WebApplication _app = null!;
 
+    /// <summary>The gateway's client secret in <see cref="GatewayRig"/>.</summary>
+    public const string ClientSecret = "test-client-secret";
+
     private TestTokenIssuer() => _key = new RsaSecurityKey(_rsa) { KeyId = "test-key-1" };
 
     /// <summary>The issuer, with a trailing slash like the idp's.</summary>
@@ -53,6 +56,35 @@ internal sealed class TestTokenIssuer : IAsyncDisposable
                         ["e"] = Base64UrlEncoder.Encode(parameters.Exponent),
                     },
                 },
+            });
+        });
+        // The idp's per-system token for a session (RFC 8693), as far as the gateway can tell: the
+        // subject is a token of this issuer (the tests' sessions keep one as their refresh token),
+        // the answer is the same person for the requested audience. The release filter is the
+        // real idp's business (Idp.Tests, BackendTokensTests); the gateway filters again anyway.
+        app.MapPost("/connect/token", async (HttpRequest request) =>
+        {
+            var form = await request.ReadFormAsync();
+            var subject = await new JsonWebTokenHandler().ValidateTokenAsync(form["subject_token"].ToString(), new TokenValidationParameters
+            {
+                ValidIssuer = issuer.Issuer,
+                IssuerSigningKey = issuer._key,
+                ValidateAudience = false,
+            });
+            if (form["grant_type"] != "urn:ietf:params:oauth:grant-type:token-exchange" || form["client_secret"] != ClientSecret
+                || !subject.IsValid || string.IsNullOrEmpty(form["audience"]))
+            {
+                return Results.Json(new { error = "invalid_grant" }, statusCode: 400);
+            }
+            var person = ((JsonWebToken)subject.SecurityToken).Claims
+                .Where(c => c.Type is not ("iss" or "aud" or "exp" or "iat" or "nbf"))
+                .GroupBy(c => c.Type)
+                .ToDictionary(g => g.Key, g => g.Key is "roles" or "school_units" or "groups" ? (object)g.Select(c => c.Value).ToArray() : g.First().Value);
+            return Results.Json(new
+            {
+                access_token = issuer.Mint((string)person["sub"], audiences: [form["audience"].ToString()], extra: person),
+                token_type = "Bearer",
+                expires_in = 600,
             });
         });
         await app.StartAsync();
