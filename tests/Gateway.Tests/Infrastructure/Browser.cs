@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 
 namespace Federation.Gateway.Tests.Infrastructure;
@@ -69,24 +68,8 @@ internal sealed partial class Browser(Uri idp, string user, string password, str
         return _http.PostAsync(action, new FormUrlEncodedContent(form));
     }
 
-    /// <summary>RFC 6238 code (SHA-1, 30 s, 6 digits), as an authenticator app shows it.</summary>
-    public static string Totp(string base32Secret)
-    {
-        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-        var bits = string.Concat(base32Secret.TrimEnd('=').ToUpperInvariant().Select(c => Convert.ToString(alphabet.IndexOf(c), 2).PadLeft(5, '0')));
-        var key = Enumerable.Range(0, bits.Length / 8).Select(i => Convert.ToByte(bits.Substring(i * 8, 8), 2)).ToArray();
-        var counter = BitConverter.GetBytes(DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 30);
-        if (BitConverter.IsLittleEndian)
-        {
-            Array.Reverse(counter);
-        }
-#pragma warning disable CA5350 // RFC 6238 authenticator codes are HMAC-SHA1 by definition
-        var hash = HMACSHA1.HashData(key, counter);
-#pragma warning restore CA5350
-        var offset = hash[^1] & 0x0f;
-        var code = ((hash[offset] & 0x7f) << 24 | hash[offset + 1] << 16 | hash[offset + 2] << 8 | hash[offset + 3]) % 1_000_000;
-        return code.ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
-    }
+    /// <summary>RFC 6238 code, as an authenticator app shows it.</summary>
+    public static string Totp(string base32Secret) => Federation.Testing.Totp.Code(base32Secret);
 
     public void Dispose() => _http.Dispose();
 

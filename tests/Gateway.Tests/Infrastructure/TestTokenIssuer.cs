@@ -1,65 +1,19 @@
-using System.Security.Cryptography;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
-
 namespace Federation.Gateway.Tests.Infrastructure;
 
 /// <summary>
-/// Stands in for the idp's token side only: discovery and a JWKS on loopback, and access tokens
-/// (RFC 9068, <c>typ: at+jwt</c>) signed with a test RSA key. The gateway validates them with
-/// its real JwtBearer handler, fetching the keys over HTTP.
+/// The idp's token side for the gateway (<see cref="TokenIssuer"/>): access tokens (RFC 9068,
+/// <c>typ: at+jwt</c>) with the claims the gateway's policy reads, for its audience.
 /// </summary>
 internal sealed class TestTokenIssuer : IAsyncDisposable
 {
-    private readonly RSA _rsa = RSA.Create(2048);
-    private readonly RsaSecurityKey _key;
-    private WebApplication _app = null!;
+    private readonly TokenIssuer _issuer;
 
-    private TestTokenIssuer() => _key = new RsaSecurityKey(_rsa) { KeyId = "test-key-1" };
+    private TestTokenIssuer(TokenIssuer issuer) => _issuer = issuer;
 
     /// <summary>The issuer, with a trailing slash like the idp's.</summary>
-    public string Issuer { get; private set; } = "";
+    public string Issuer => _issuer.Issuer;
 
-    public static async Task<TestTokenIssuer> StartAsync()
-    {
-        var issuer = new TestTokenIssuer();
-        var app = Loopback.CreateApp();
-        app.MapGet("/.well-known/openid-configuration", () => TypedResults.Json(new Dictionary<string, object>
-        {
-            ["issuer"] = issuer.Issuer,
-            ["jwks_uri"] = issuer.Issuer + "jwks",
-            ["authorization_endpoint"] = issuer.Issuer + "connect/authorize",
-            ["token_endpoint"] = issuer.Issuer + "connect/token",
-            ["end_session_endpoint"] = issuer.Issuer + "connect/logout",
-            ["response_types_supported"] = new[] { "code" },
-            ["subject_types_supported"] = new[] { "public" },
-            ["id_token_signing_alg_values_supported"] = new[] { "RS256" },
-            ["code_challenge_methods_supported"] = new[] { "S256" },
-        }));
-        app.MapGet("/jwks", () =>
-        {
-            var parameters = issuer._rsa.ExportParameters(false);
-            return TypedResults.Json(new
-            {
-                keys = new[]
-                {
-                    new Dictionary<string, string>
-                    {
-                        ["kty"] = "RSA",
-                        ["use"] = "sig",
-                        ["alg"] = "RS256",
-                        ["kid"] = issuer._key.KeyId,
-                        ["n"] = Base64UrlEncoder.Encode(parameters.Modulus),
-                        ["e"] = Base64UrlEncoder.Encode(parameters.Exponent),
-                    },
-                },
-            });
-        });
-        await app.StartAsync();
-        issuer._app = app;
-        issuer.Issuer = Loopback.AddressOf(app).ToString();
-        return issuer;
-    }
+    public static async Task<TestTokenIssuer> StartAsync() => new(await TokenIssuer.StartAsync());
 
     /// <summary>An access token for a demo user.</summary>
     public string Mint(
@@ -86,20 +40,8 @@ internal sealed class TestTokenIssuer : IAsyncDisposable
         {
             claims[name] = value;
         }
-        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = Issuer,
-            Claims = claims,
-            TokenType = type,
-            Expires = DateTime.UtcNow.AddMinutes(10),
-            SigningCredentials = new SigningCredentials(_key, SecurityAlgorithms.RsaSha256),
-        });
+        return _issuer.CreateToken(claims, type, expires: DateTime.UtcNow.AddMinutes(10));
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-        _rsa.Dispose();
-    }
+    public ValueTask DisposeAsync() => _issuer.DisposeAsync();
 }

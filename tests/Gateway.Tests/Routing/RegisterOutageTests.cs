@@ -14,7 +14,7 @@ public sealed class RegisterOutageTests(GatewayRig rig) : IClassFixture<GatewayR
         Assert.True(File.Exists(rig.CachePath));
 
         rig.Register.Down = true;
-        rig.Register.Publish(f => f); // ends the long-poll, so the next poll meets the outage
+        rig.Register.Publish(f => f with { }); // ends the long-poll, so the next poll meets the outage
         await Loopback.EventuallyAsync(async () => (await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.ServiceUnavailable, "not ready");
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/echo/")).StatusCode);
 

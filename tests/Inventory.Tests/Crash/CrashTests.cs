@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Federation.Inventory.Tests.Support;
 
@@ -71,10 +69,10 @@ public sealed class CrashTests : IAsyncLifetime
                 }
             })).ToList();
 
-            while (acknowledged.Count < 60)
-            {
-                await Task.Delay(20);
-            }
+            // Bounded: writers that all fail (the server refuses them) must fail the test, not hang it.
+            await Eventually.TrueAsync(() => acknowledged.Count >= 60 || writers.All(w => w.IsCompleted), seconds: 120,
+                what: "60 acknowledged writes");
+            Assert.True(acknowledged.Count >= 60, $"only {acknowledged.Count} writes were acknowledged before the writers stopped");
 
             first.Kill(); // SIGKILL while the writers are still sending.
             await stop.CancelAsync();
@@ -95,79 +93,25 @@ public sealed class CrashTests : IAsyncLifetime
     }
 }
 
-/// <summary>The built inventory started with <c>dotnet Federation.Inventory.dll</c> on a free loopback port.</summary>
+/// <summary>The built inventory as its own process (<see cref="ServiceProcess"/>) on a port the OS chooses.</summary>
 public sealed class InventoryProcess : IAsyncDisposable
 {
-    private readonly Process process;
-    private readonly ConcurrentQueue<string> output = new();
+    private readonly ServiceProcess process;
 
-    private InventoryProcess(Process process, Uri address)
-    {
-        this.process = process;
-        Address = address;
-    }
+    private InventoryProcess(ServiceProcess process) => this.process = process;
 
-    public Uri Address { get; }
+    public Uri Address => process.BaseAddress;
 
-    public static async Task<InventoryProcess> StartAsync(string database, string authority)
-    {
-        var dll = FindInventoryDll();
-        var port = FreePort();
-        var address = new Uri($"http://127.0.0.1:{port}");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[]
-                 {
-                     dll, "--urls", address.ToString(), "--contentRoot", Path.GetDirectoryName(dll)!,
-                     "--Database:Provider=sqlite", $"--Database:ConnectionString=Data Source={database}",
-                     $"--Auth:Authority={authority}",
-                 })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
-        var running = new InventoryProcess(process, address);
-        process.OutputDataReceived += (_, e) => running.Keep(e.Data);
-        process.ErrorDataReceived += (_, e) => running.Keep(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
-        // Generous: on a loaded 2-core machine a cold start (JIT, migrations) can take a minute.
-        using var probe = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow.AddMinutes(3);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (process.HasExited)
+    public static async Task<InventoryProcess> StartAsync(string database, string authority) =>
+        new(await ServiceProcess.StartAsync("inventory", ServiceProcess.LocateDll("inventory", "Federation.Inventory.dll"), 0,
+            new Dictionary<string, string>
             {
-                break;
-            }
-
-            try
-            {
-                if ((await probe.GetAsync("/health/ready")).IsSuccessStatusCode)
-                {
-                    return running;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException)
-            {
-            }
-
-            await Task.Delay(100);
-        }
-
-        await running.DisposeAsync();
-        throw new InvalidOperationException($"The inventory did not become ready at {address}. Output:\n{string.Join('\n', running.output)}");
-    }
+                ["ASPNETCORE_ENVIRONMENT"] = "Production",
+                ["Database__Provider"] = "sqlite",
+                ["Database__ConnectionString"] = $"Data Source={database}",
+                ["Auth__Authority"] = authority,
+            },
+            healthPath: "health/ready"));
 
     public HttpClient Client(string token)
     {
@@ -177,59 +121,7 @@ public sealed class InventoryProcess : IAsyncDisposable
     }
 
     /// <summary>SIGKILL: no shutdown hooks, no flushing, like a power cut for the process.</summary>
-    public void Kill()
-    {
-        process.Kill(entireProcessTree: true);
-        process.WaitForExit();
-    }
+    public void Kill() => process.Kill();
 
-    public ValueTask DisposeAsync()
-    {
-        if (!process.HasExited)
-        {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
-        }
-
-        process.Dispose();
-        return ValueTask.CompletedTask;
-    }
-
-    private void Keep(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        output.Enqueue(line);
-        while (output.Count > 200 && output.TryDequeue(out _))
-        {
-        }
-    }
-
-    /// <summary><c>inventory/bin/{Debug|Release}/net10.0/Federation.Inventory.dll</c>, built with this test project.</summary>
-    private static string FindInventoryDll()
-    {
-        var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var framework = testBin.Name;
-        var configuration = testBin.Parent!.Name;
-        for (var dir = testBin; dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Federation.sln")))
-            {
-                var dll = Path.Combine(dir.FullName, "inventory", "bin", configuration, framework, "Federation.Inventory.dll");
-                return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build the inventory first: {dll} is missing.");
-            }
-        }
-
-        throw new DirectoryNotFoundException("Federation.sln not found above " + testBin.FullName);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public ValueTask DisposeAsync() => process.DisposeAsync();
 }
