@@ -10,8 +10,14 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Federation.Inventory.Tests.Retention;
 
+/// <summary>A register with a clock the test turns.</summary>
+public interface IFakeClockInventory
+{
+    FakeTimeProvider Clock { get; }
+}
+
 /// <summary>A register whose clock the test turns.</summary>
-public sealed class FakeClockSqliteInventory : SqliteInventory
+public sealed class FakeClockSqliteInventory : SqliteInventory, IFakeClockInventory
 {
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 
@@ -19,40 +25,28 @@ public sealed class FakeClockSqliteInventory : SqliteInventory
 }
 
 /// <summary>A register on PostgreSQL whose clock the test turns.</summary>
-public sealed class FakeClockPostgresInventory : PostgresInventory
+public sealed class FakeClockPostgresInventory : PostgresInventory, IFakeClockInventory
 {
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 
     protected override TimeProvider? Time => Clock;
 }
 
-public sealed class SignInEventRetentionSqliteTests : SignInEventRetentionTests
-{
-    public SignInEventRetentionSqliteTests()
-    {
-        var host = new FakeClockSqliteInventory();
-        (this.host, clock) = (host, host.Clock);
-    }
-}
+public sealed class SignInEventRetentionSqliteTests : SignInEventRetentionTests<FakeClockSqliteInventory>;
 
-public sealed class SignInEventRetentionPostgresTests : SignInEventRetentionTests
-{
-    public SignInEventRetentionPostgresTests()
-    {
-        var host = new FakeClockPostgresInventory();
-        (this.host, clock) = (host, host.Clock);
-    }
-}
+public sealed class SignInEventRetentionPostgresTests : SignInEventRetentionTests<FakeClockPostgresInventory>;
 
 /// <summary>
 /// The federation's own sign-in events are deleted when the retention registered for system <c>federation</c> ends.
 /// Each test has its own register, database and clock (they turn the clock and change the registered
 /// retention), and every date is relative to that clock, so neither the order nor today's date matters.
 /// </summary>
-public abstract class SignInEventRetentionTests : IAsyncLifetime
+public abstract class SignInEventRetentionTests<THost> : IAsyncLifetime
+    where THost : InventoryHost, IFakeClockInventory, new()
 {
-    protected InventoryHost host = null!;
-    protected FakeTimeProvider clock = null!;
+    private readonly THost host = new();
+
+    private FakeTimeProvider Clock => host.Clock;
 
     public Task InitializeAsync() => host.InitializeAsync();
 
@@ -65,7 +59,7 @@ public abstract class SignInEventRetentionTests : IAsyncLifetime
     [Fact]
     public async Task Retention_follows_the_registered_days_and_a_change_in_the_register()
     {
-        var now = clock.GetUtcNow();
+        var now = Clock.GetUtcNow();
         var idp = Idp();
         foreach (var (subject, daysAgo) in new[] { ("gammal", 120), ("nastan", 89), ("farsk", 1), ("mitten", 40) })
         {
@@ -80,7 +74,7 @@ public abstract class SignInEventRetentionTests : IAsyncLifetime
         Assert.Equal(1, run.Deleted);
         Assert.Equal(["farsk", "mitten", "nastan"], await Subjects(admin));
 
-        clock.Advance(TimeSpan.FromDays(2));
+        Clock.Advance(TimeSpan.FromDays(2));
         await admin.PostAsync("/api/signin-events/retention", null);
         Assert.Equal(["farsk", "mitten"], await Subjects(admin));
 
@@ -103,12 +97,12 @@ public abstract class SignInEventRetentionTests : IAsyncLifetime
     [Fact]
     public async Task The_background_job_deletes_on_its_schedule()
     {
-        var now = clock.GetUtcNow();
+        var now = Clock.GetUtcNow();
         await Idp().PostAsJsonAsync("/api/signin-events",
             new SignInEventRequest(now.AddDays(-500), "saml", "adfs", "federation-gateway", "jobbet-tar-mig", null, "success", null));
 
         // The job's timer runs on the fake clock: one interval later it has run again.
-        clock.Advance(TimeSpan.FromHours(1));
+        Clock.Advance(TimeSpan.FromHours(1));
         await using var db = host.OpenDb();
         await Eventually.TrueAsync(async () => !await db.SignInEvents.AnyAsync(e => e.Subject == "jobbet-tar-mig"),
             what: "the background job deleted the 500-day-old event");
@@ -129,7 +123,7 @@ public abstract class SignInEventRetentionTests : IAsyncLifetime
     public async Task The_idps_sign_in_event_json_is_accepted_and_linked_to_its_system()
     {
         // The shape the idp's SignInEventForwarder posts (Federation.Idp.Audit.SignInEvent).
-        var occurredAt = clock.GetUtcNow().AddDays(-8).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        var occurredAt = Clock.GetUtcNow().AddDays(-8).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
         var json = """
             {"occurredAt":"OCCURRED","protocol":"oidc","upstream":"local","clientId":"federation-gateway",
              "subject":null,"userName":"okand.person","outcome":"unknown_user","assuranceLevel":null,"traceId":"4bf92f3577b34da6a3ce929d0e0e4736"}
