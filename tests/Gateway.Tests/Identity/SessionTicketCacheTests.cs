@@ -98,7 +98,7 @@ public sealed class SessionTicketCacheTests
 }
 
 /// <summary>Session cookies made by the gateway's own cookie format, as its sign-in would set them.</summary>
-public sealed class SessionCookieTests(GatewayRig rig) : IClassFixture<GatewayRig>
+public sealed class SessionCookieTests(FakeClockGatewayRig rig) : IClassFixture<FakeClockGatewayRig>
 {
     private string SessionCookie(DateTimeOffset expires, string role = "larare")
     {
@@ -109,7 +109,7 @@ public sealed class SessionCookieTests(GatewayRig rig) : IClassFixture<GatewayRi
             ],
             CookieAuthenticationDefaults.AuthenticationScheme, "name", "roles");
         var ticket = new AuthenticationTicket(new ClaimsPrincipal(identity),
-            new AuthenticationProperties { IssuedUtc = DateTimeOffset.UtcNow, ExpiresUtc = expires }, CookieAuthenticationDefaults.AuthenticationScheme);
+            new AuthenticationProperties { IssuedUtc = rig.Clock.GetUtcNow(), ExpiresUtc = expires }, CookieAuthenticationDefaults.AuthenticationScheme);
         var format = rig.GatewayServices.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>()
             .Get(CookieAuthenticationDefaults.AuthenticationScheme).TicketDataFormat;
         return GatewayAuthentication.CookieName + "=" + format.Protect(ticket);
@@ -126,7 +126,7 @@ public sealed class SessionCookieTests(GatewayRig rig) : IClassFixture<GatewayRi
     [Fact]
     public async Task A_session_cookie_reaches_the_backend_as_signed_headers_on_every_request()
     {
-        var cookie = SessionCookie(DateTimeOffset.UtcNow.AddHours(1));
+        var cookie = SessionCookie(rig.Clock.GetUtcNow().AddHours(1));
 
         for (var i = 0; i < 3; i++)
         {
@@ -140,15 +140,15 @@ public sealed class SessionCookieTests(GatewayRig rig) : IClassFixture<GatewayRi
     }
 
     [Fact]
-    public async Task A_session_that_has_expired_signs_nobody_in_though_its_cookie_was_seen_before()
+    public void A_session_that_has_expired_signs_nobody_in_though_its_cookie_was_seen_before()
     {
-        var cookie = SessionCookie(DateTimeOffset.UtcNow.AddSeconds(2));
+        var cookie = SessionCookie(rig.Clock.GetUtcNow().AddSeconds(2));
         using (var response = Send(cookie))
         {
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
-        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        rig.Clock.Advance(TimeSpan.FromSeconds(3)); // the gateway's clock: past the session's end
 
         using var expired = Send(cookie);
         Assert.Equal(HttpStatusCode.Redirect, expired.StatusCode); // to the idp's sign-in
@@ -157,7 +157,7 @@ public sealed class SessionCookieTests(GatewayRig rig) : IClassFixture<GatewayRi
     [Fact]
     public void A_changed_cookie_is_refused_though_the_real_one_was_seen_before()
     {
-        var cookie = SessionCookie(DateTimeOffset.UtcNow.AddHours(1));
+        var cookie = SessionCookie(rig.Clock.GetUtcNow().AddHours(1));
         using (var response = Send(cookie))
         {
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -173,7 +173,7 @@ public sealed class SessionCookieTests(GatewayRig rig) : IClassFixture<GatewayRi
     [Fact]
     public void The_policy_is_checked_on_every_request_for_a_cached_session()
     {
-        var student = SessionCookie(DateTimeOffset.UtcNow.AddHours(1), role: "elev");
+        var student = SessionCookie(rig.Clock.GetUtcNow().AddHours(1), role: "elev");
 
         using (var allowed = Send(student, "/echo/"))
         {

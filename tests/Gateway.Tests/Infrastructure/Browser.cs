@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 
 namespace Federation.Gateway.Tests.Infrastructure;
 
@@ -55,30 +54,12 @@ internal sealed partial class Browser(Uri idp, string user, string password, str
 
     private Task<HttpResponseMessage> PostFormAsync(Uri page, string html, Dictionary<string, string> fields)
     {
-        var form = new Dictionary<string, string>(fields);
-        foreach (Match input in InputTag().Matches(html))
-        {
-            var attributes = Attribute().Matches(input.Value).ToDictionary(a => a.Groups[1].Value.ToLowerInvariant(), a => WebUtility.HtmlDecode(a.Groups[2].Value));
-            if (attributes.GetValueOrDefault("type") == "hidden" && attributes.TryGetValue("name", out var name))
-            {
-                form.TryAdd(name, attributes.GetValueOrDefault("value") ?? "");
-            }
-        }
-        var action = FormAction().Match(html) is { Success: true } m ? new Uri(page, WebUtility.HtmlDecode(m.Groups[1].Value)) : page;
-        return _http.PostAsync(action, new FormUrlEncodedContent(form));
+        var form = HtmlForm.Read(page, html);
+        return _http.PostAsync(form.Action, form.Submit(fields));
     }
 
     /// <summary>RFC 6238 code, as an authenticator app shows it.</summary>
     public static string Totp(string base32Secret) => Federation.Testing.Totp.Code(base32Secret);
 
     public void Dispose() => _http.Dispose();
-
-    [GeneratedRegex("<input[^>]*>", RegexOptions.IgnoreCase)]
-    private static partial Regex InputTag();
-
-    [GeneratedRegex("([a-zA-Z-]+)=\"([^\"]*)\"")]
-    private static partial Regex Attribute();
-
-    [GeneratedRegex("<form[^>]*action=\"([^\"]+)\"", RegexOptions.IgnoreCase)]
-    private static partial Regex FormAction();
 }

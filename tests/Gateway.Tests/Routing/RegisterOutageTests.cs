@@ -20,7 +20,8 @@ public sealed class RegisterOutageTests(GatewayRig rig) : IClassFixture<GatewayR
 
         // A restart while the register is still unreachable: start from the kept feed.
         rig.StopGateway();
-        rig.StartGateway(new Uri("http://127.0.0.1:9/api/federation/feed"));
+        using var unreachable = new ClosedPort();
+        rig.StartGateway(unreachable.Url("/api/federation/feed"));
         using var restarted = rig.Client(rig.Issuer.Mint("anna.larare", roles: ["larare"]));
         Assert.Equal(HttpStatusCode.OK, (await restarted.GetAsync("/echo/")).StatusCode);
         var ready = await restarted.GetAsync("/health/ready");

@@ -2,7 +2,6 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -111,13 +110,8 @@ public sealed partial class RelyingParty(IdpHost idp, string clientId, string? s
     public async Task<HttpResponseMessage> SubmitFormAsync(string pageUrl, Dictionary<string, string> fields)
     {
         var page = await Browser.GetStringAsync(pageUrl);
-        var form = new Dictionary<string, string>(fields);
-        foreach (Match hidden in HiddenInput().Matches(page))
-        {
-            form.TryAdd(WebUtility.HtmlDecode(hidden.Groups["name"].Value), WebUtility.HtmlDecode(hidden.Groups["value"].Value));
-        }
-        var action = FormAction().Match(page) is { Success: true } m ? WebUtility.HtmlDecode(m.Groups["action"].Value) : pageUrl;
-        return await Browser.PostAsync(action, new FormUrlEncodedContent(form));
+        var form = HtmlForm.Read(new Uri(Browser.BaseAddress!, pageUrl), page);
+        return await Browser.PostAsync(form.Action, form.Submit(fields));
     }
 
     public static IDictionary<string, string> Query(Uri callback) =>
@@ -180,10 +174,4 @@ public sealed partial class RelyingParty(IdpHost idp, string clientId, string? s
         Browser.Dispose();
         _backchannel.Dispose();
     }
-
-    [GeneratedRegex("<input(?=[^>]*type=\"hidden\")(?=[^>]*name=\"(?<name>[^\"]+)\")(?=[^>]*value=\"(?<value>[^\"]*)\")[^>]*>", RegexOptions.IgnoreCase)]
-    private static partial Regex HiddenInput();
-
-    [GeneratedRegex("<form[^>]*action=\"(?<action>[^\"]+)\"", RegexOptions.IgnoreCase)]
-    private static partial Regex FormAction();
 }
