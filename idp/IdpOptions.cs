@@ -5,6 +5,8 @@ namespace Federation.Idp;
 /// <summary>The idp's own settings (section <c>Idp</c>).</summary>
 public sealed class IdpOptions : IValidatableObject
 {
+    public const string Section = "Idp";
+
     /// <summary>Issuer of every token, e.g. <c>http://127.0.0.1:5100/</c>.</summary>
     [Required]
     public Uri? Issuer { get; set; }

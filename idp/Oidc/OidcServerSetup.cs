@@ -22,7 +22,7 @@ public static class OidcServerSetup
 {
     public static IHostApplicationBuilder AddOidcServer(this IHostApplicationBuilder builder)
     {
-        var idp = builder.Configuration.GetSection("Idp").Get<IdpOptions>() ?? new IdpOptions();
+        var idp = builder.Configuration.GetSection(IdpOptions.Section).Get<IdpOptions>() ?? new IdpOptions();
 
         builder.Services.AddOpenIddict()
             .AddCore(core =>
