@@ -130,7 +130,12 @@ public sealed class UpstreamSignInTests(BridgingHosts hosts)
         var response = await browser.Http.PostAsync(SamlEndpoints.SpAcsPath, new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["SAMLResponse"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(
-                $"<samlp:Response xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" ID=\"_x\" Version=\"2.0\" InResponseTo=\"{requestId}\"/>")),
+                $"""
+                <samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_x" Version="2.0" InResponseTo="{requestId}">
+                  <samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>
+                  <saml:Assertion ID="_a" Version="2.0"/>
+                </samlp:Response>
+                """)),
         }));
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
