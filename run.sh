@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Starts the whole federation on 127.0.0.1 with the embedded default (SQLite files in ./data,
-# demo register, demo users): inventory :5300, idp :5100, gateway :5000, demo backend :5400.
+# demo register, demo users: asked for explicitly below, as they are created only in Development otherwise): inventory :5300, idp :5100, gateway :5000, demo backend :5400.
 # Ctrl+C stops them all. Logs go to data/logs/<service>.log.
 set -euo pipefail
 cd "$(dirname "$0")"
 mkdir -p data/logs
 dotnet build Federation.Services.slnf -c Release -nologo -v q
+
+# The demo register and the demo users (their secrets and password are in the README).
+export Database__SeedDemo=true Idp__SeedDemoUsers=true
 
 pids=()
 stop() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }

@@ -1,3 +1,4 @@
+using Federation.Core.Configuration;
 using Federation.Gateway.Identity;
 using Federation.Gateway.Pages;
 using Federation.Gateway.Proxy;
@@ -8,6 +9,11 @@ using Federation.Hosting;
 var builder = WebApplication.CreateBuilder(args);
 // The backends' own Server header passes through; the gateway does not announce itself.
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+if (builder.RefusesDemoValues())
+{
+    return 1;
+}
+
 builder.AddServiceDefaults("federation-gateway");
 builder.AddFeedRouting();
 builder.AddGatewayAuthentication();
@@ -23,6 +29,7 @@ app.MapDefaultEndpoints();
 app.MapPortal();
 app.MapFederationProxy();
 app.Run();
+return 0;
 
 /// <summary>Entry point, public for WebApplicationFactory.</summary>
 public partial class Program;

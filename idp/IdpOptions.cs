@@ -11,8 +11,11 @@ public sealed class IdpOptions : IValidatableObject
     [Required]
     public Uri? Issuer { get; set; }
 
-    /// <summary>Create the demo users on first start.</summary>
-    public bool SeedDemoUsers { get; set; } = true;
+    /// <summary>
+    /// Create the demo users on first start. Unset means only in Development: their password is in
+    /// the README, so elsewhere they must be asked for (<c>run.sh</c> does).
+    /// </summary>
+    public bool? SeedDemoUsers { get; set; }
 
     /// <summary>Scopes that stand for an API: scope to the audience its access tokens carry.</summary>
     public Dictionary<string, string> ApiScopes { get; set; } = new(StringComparer.Ordinal);
@@ -29,7 +32,11 @@ public sealed class IdpOptions : IValidatableObject
 
     public TimeSpan IdentityTokenLifetime { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>Sliding: each rotation gives the new refresh token this long (never past the absolute end).</summary>
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(14);
+
+    /// <summary>Absolute: no refresh this long after the sign-in, however often the token was rotated.</summary>
+    public TimeSpan RefreshTokenAbsoluteLifetime { get; set; } = TimeSpan.FromDays(30);
 
     public TimeSpan AuthorizationCodeLifetime { get; set; } = TimeSpan.FromMinutes(2);
 
@@ -51,6 +58,10 @@ public sealed class IdpOptions : IValidatableObject
         if (AccessTokenLifetime <= TimeSpan.Zero || RefreshTokenLifetime <= TimeSpan.Zero || AuthorizationCodeLifetime <= TimeSpan.Zero)
         {
             yield return new ValidationResult("Token lifetimes must be positive.");
+        }
+        if (RefreshTokenAbsoluteLifetime < RefreshTokenLifetime)
+        {
+            yield return new ValidationResult("Idp:RefreshTokenAbsoluteLifetime must be at least Idp:RefreshTokenLifetime.");
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Federation.Core.Feed;
 using Federation.Core.Navigation;
+using Federation.Hosting;
 using Federation.Idp.Audit;
 using Federation.Idp.Clients;
 using Federation.Idp.Identity;
@@ -42,6 +43,9 @@ public static class IdpSetup
             .AddSignInManager()
             .AddDefaultTokenProviders();
         builder.Services.AddScoped<LocalAccounts>();
+        builder.Services.AddScoped<AuthenticatorCodes>();
+        builder.Services.AddScoped<DecoyPassword>();
+        LoginThrottle.AddLoginThrottle(builder);
         builder.Services.AddSingleton<SignInAudit>();
         builder.Services.AddHttpClient(SignInEventForwarder.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
         builder.Services.AddHostedService<SignInEventForwarder>();
@@ -66,6 +70,7 @@ public static class IdpSetup
         builder.Services.AddSingleton<RegisteredClients>();
         builder.Services.AddSingleton<ClientSync>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ClientSync>());
+        builder.Services.AddHealthChecks().AddCheck<ClientSyncHealthCheck>("clients", tags: [ServiceDefaults.ReadyTag]);
         return builder;
     }
 
@@ -107,6 +112,7 @@ public static class IdpSetup
         app.UseCors(); // before authentication: OpenIddict answers the token endpoint there
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseAntiforgery();
         return app;
     }

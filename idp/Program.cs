@@ -1,3 +1,4 @@
+using Federation.Core.Configuration;
 using Federation.Hosting;
 using Federation.Idp;
 using Federation.Idp.Bridging;
@@ -5,6 +6,11 @@ using Federation.Idp.Infrastructure;
 using Federation.Idp.Oidc;
 
 var builder = WebApplication.CreateBuilder(args);
+if (builder.RefusesDemoValues())
+{
+    return 1;
+}
+
 builder.AddServiceDefaults("federation-idp");
 builder.AddIdpOptions();
 builder.AddIdpDatabase();
@@ -24,6 +30,7 @@ app.MapProtocolEndpoints();
 app.MapSignInUi();
 app.MapBridging();
 app.Run();
+return 0;
 
 /// <summary>Entry point, public for WebApplicationFactory.</summary>
 public partial class Program;

@@ -24,6 +24,14 @@ public static class InventoryApplication
         builder.AddInventoryAuth();
 
         var services = builder.Services;
+        var development = builder.Environment.IsDevelopment();
+        services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section)
+            .Validate(o => development || !string.IsNullOrEmpty(o.Key),
+                "Audit:Key is required outside Development: the key of the audit chain, kept outside the database.")
+            .Validate(o => string.IsNullOrEmpty(o.Key) || o.Key.Length >= AuditOptions.MinimumKeyLength,
+                $"Audit:Key needs at least {AuditOptions.MinimumKeyLength} characters.")
+            .ValidateOnStart();
+        services.AddSingleton<AuditChain>();
         services.AddSingleton<RegisterChangeSignal>();
         services.AddSingleton<FeedCache>();
         services.AddScoped<SystemStore>();

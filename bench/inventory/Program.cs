@@ -140,6 +140,7 @@ internal sealed class BenchFactory(string provider, string connectionString) : W
         builder.UseSetting("Database:Provider", provider);
         builder.UseSetting("Database:ConnectionString", connectionString);
         builder.UseSetting("Database:SeedDemo", "false");
+        builder.UseSetting("Audit:Key", "bench-inventory-audit-key-0123456789abcdef");
         // Only anonymous reads are measured: the issuer is never contacted.
         builder.UseSetting("Auth:Authority", "http://127.0.0.1:9/");
         builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));

@@ -56,16 +56,24 @@ public sealed record FeedAccessPolicy(
     string AssuranceLevel);
 
 /// <summary>An OIDC client of the idp.</summary>
-/// <param name="ClientSecret">Plain secret for confidential clients; null for public clients (PKCE only).</param>
+/// <param name="ClientSecretHash">The secret of a confidential client as a <see cref="Secrets.ClientSecretHash"/>
+/// (never the secret itself); null for public clients (PKCE only).</param>
 /// <param name="GrantTypes"><c>authorization_code</c>, <c>refresh_token</c>, <c>client_credentials</c>.</param>
 /// <param name="Scopes">Scopes the client may ask for beyond <c>openid</c> (e.g. <c>federation.feed</c>).</param>
 public sealed record FeedOidcClient(
     string ClientId,
-    string? ClientSecret,
+    string? ClientSecretHash,
     IReadOnlyList<string> RedirectUris,
     IReadOnlyList<string> PostLogoutRedirectUris,
     IReadOnlyList<string> GrantTypes,
-    IReadOnlyList<string> Scopes);
+    IReadOnlyList<string> Scopes)
+{
+    /// <summary>
+    /// Write-only input of the register's API: a new secret, which the register turns into
+    /// <see cref="ClientSecretHash"/> and forgets. Never stored and never in the feed.
+    /// </summary>
+    public string? ClientSecret { get; init; }
+}
 
 /// <summary>A downstream SAML service provider of the idp.</summary>
 /// <param name="Certificate">Base64 DER of the SP's signing certificate, if any.</param>

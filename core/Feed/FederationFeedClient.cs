@@ -231,7 +231,20 @@ public sealed partial class FederationFeedClient : BackgroundService, IFederatio
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
             var temp = path + ".tmp";
-            await File.WriteAllTextAsync(temp, JsonSerializer.Serialize(new CachedFeed(etag, feed), FederationFeed.JsonOptions), cancellationToken);
+            // The feed describes every client and route: readable by this service's user only.
+            // A new file gets its mode on creation, so no other user can open it in between.
+            File.Delete(temp);
+            var write = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                write.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            await using (var file = new FileStream(temp, write))
+            {
+                await JsonSerializer.SerializeAsync(file, new CachedFeed(etag, feed), FederationFeed.JsonOptions, cancellationToken);
+            }
+
             File.Move(temp, path, overwrite: true); // atomic: a crash never leaves half a feed
         }
         catch (IOException ex)

@@ -79,6 +79,11 @@ public sealed class FeedProxyConfigProvider : IProxyConfigProvider, IDisposable
                 _seen[system.Id] = new RetiredSystem(system.Id, system.Name, system.Backend!.PublicPath.TrimEnd('/'));
             }
 
+            foreach (var (systemId, problem) in FeedRouteMap.Unroutable(feed))
+            {
+                _logger.LogError("System {SystemId} of feed version {Version} gets no route: {Problem}", systemId, feed?.Version, problem);
+            }
+
             // The directory first: a request routed by the new config must find its system.
             _directory.Publish(new DirectorySnapshot(feed, routed, retired));
             _logger.LogInformation("Gateway configuration from feed version {Version}: {Routes} routes, {Retired} retired",

@@ -1,4 +1,5 @@
 using Federation.Core.Feed;
+using Federation.Core.Integration;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Health;
@@ -16,22 +17,48 @@ public static class FeedRouteMap
 {
     public const string SystemMetadataKey = "federation.system";
 
-    /// <summary>Paths that belong to the gateway itself; a system cannot claim them.</summary>
-    private static readonly string[] ReservedPaths =
-        ["/health", "/metrics", "/signin-oidc", "/signout-callback-oidc", "/account", "/_gateway"];
-
     public static bool IsRoutable(FeedSystem system) =>
-        system.Backend is { } backend
+        system.Backend is not null
         && system.Lifecycle != LifecyclePhase.Avvecklad
-        && backend.Upstreams.Count > 0
-        && IsValidPublicPath(backend.PublicPath);
+        && RouteProblem(system) is null;
 
-    public static bool IsValidPublicPath(string path) =>
-        path.Length > 1
-        && path[0] == '/'
-        && !path.Contains('{')
-        && !ReservedPaths.Any(r => path.TrimEnd('/').Equals(r, StringComparison.OrdinalIgnoreCase)
-                                   || path.StartsWith(r + "/", StringComparison.OrdinalIgnoreCase));
+    /// <summary>
+    /// Why the backend of a system cannot become a route, by the rules the register checks too
+    /// (<see cref="IntegrationRules"/>); null when it can, or when it has no backend.
+    /// </summary>
+    public static string? RouteProblem(FeedSystem system)
+    {
+        if (system.Backend is not { } backend)
+        {
+            return null;
+        }
+
+        if (IntegrationRules.GatewayPathProblem(backend.PublicPath) is { } path)
+        {
+            return $"public path '{backend.PublicPath}': {path}";
+        }
+
+        if (backend.Upstreams.Count == 0)
+        {
+            return "no upstream address";
+        }
+
+        if (backend.Upstreams.FirstOrDefault(u => IntegrationRules.UpstreamProblem(u) is not null) is { } upstream)
+        {
+            return $"upstream '{upstream}': {IntegrationRules.UpstreamProblem(upstream)}";
+        }
+
+        return backend.HealthPath is not null && IntegrationRules.HealthPathProblem(backend.HealthPath) is { } health
+            ? $"health path '{backend.HealthPath}': {health}"
+            : null;
+    }
+
+    /// <summary>Systems with a live backend the gateway cannot route, and why.</summary>
+    public static IReadOnlyList<(string SystemId, string Problem)> Unroutable(FederationFeed? feed) =>
+        (feed?.Systems ?? [])
+            .Where(s => s.Lifecycle != LifecyclePhase.Avvecklad && RouteProblem(s) is not null)
+            .Select(s => (s.Id, RouteProblem(s)!))
+            .ToList();
 
     public static string RouteId(string systemId) => "system-" + systemId;
 

@@ -2,6 +2,10 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Federation.Core.Feed;
+using Federation.Core.Integration;
+using Federation.Core.Secrets;
+using Federation.Idp.Telemetry;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using OpenIddict.Abstractions;
@@ -35,6 +39,54 @@ public sealed class ClientSync(
     /// <summary>The feed version the applications last matched.</summary>
     public long? SyncedVersion { get; private set; }
 
+    /// <summary>Why the last attempt to follow the feed failed as a whole; null after a sync.</summary>
+    public string? LastError { get; private set; }
+
+    /// <summary>Clients of that feed version the idp could not apply (client id → why); they get no tokens.</summary>
+    public IReadOnlyDictionary<string, string> Skipped { get; private set; } = new Dictionary<string, string>();
+
+    /// <summary>Why the idp cannot apply a client of the feed, by the rules the register checks too; null when it can.</summary>
+    public static string? ClientProblem(FeedSystem system)
+    {
+        var client = system.OidcClient!;
+        var uris = client.RedirectUris.Select(u => ("redirect URI", u)).Concat(client.PostLogoutRedirectUris.Select(u => ("post-logout redirect URI", u)));
+        foreach (var (kind, uri) in uris)
+        {
+            if (IntegrationRules.EndpointUrlProblem(uri) is { } problem)
+            {
+                return $"{kind} '{uri}': {problem}";
+            }
+        }
+
+        if (client.ClientSecretHash is { } hash && !ClientSecretHash.IsWellFormed(hash))
+        {
+            return "The client secret is not a hash the register made (pbkdf2-sha256).";
+        }
+
+        return client.Scopes.FirstOrDefault(s => IntegrationRules.ScopeProblem(s) is not null) is { } scope
+            ? $"scope '{scope}': {IntegrationRules.ScopeProblem(scope)}"
+            : null;
+    }
+
+    private async Task DeleteAsync(string clientId, string why, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var scope = scopes.CreateScope();
+            var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
+            if (await applications.FindByClientIdAsync(clientId, cancellationToken) is { } application)
+            {
+                await applications.DeleteAsync(application, cancellationToken);
+                logger.LogInformation("Client {ClientId} {Why}: deleted with its tokens", clientId, why);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // RegisteredClients refuses it tokens anyway; the next feed version tries again.
+            logger.LogError(ex, "Client {ClientId} {Why} but could not be deleted", clientId, why);
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await feed.WaitForFirstAsync(stoppingToken);
@@ -50,6 +102,7 @@ public sealed class ClientSync(
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
+                    LastError = $"Feed version {current.Version}: {ex.Message}";
                     logger.LogError(ex, "Syncing OIDC clients from feed version {Version} failed; retrying", current.Version);
                     await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
                     continue;
@@ -66,48 +119,103 @@ public sealed class ClientSync(
         await tcs.Task.WaitAsync(cancellationToken);
     }
 
-    /// <summary>Makes the applications match the feed.</summary>
+    /// <summary>
+    /// Makes the applications match the feed, one client at a time: a client the idp cannot apply
+    /// is skipped and reported (log, metric, readiness detail) and has no application, while
+    /// every other client follows the feed. Each change runs in a scope of its own, so one failed
+    /// write cannot hold up the next.
+    /// </summary>
     public async Task SyncAsync(FederationFeed current, CancellationToken cancellationToken)
     {
-        using var scope = scopes.CreateScope();
-        var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
-        var scopeManager = scope.ServiceProvider.GetRequiredService<IOpenIddictScopeManager>();
-
-        var wanted = current.Systems.Where(GetsTokens).ToDictionary(s => s.OidcClient!.ClientId, StringComparer.Ordinal);
-        await EnsureScopesAsync(scopeManager, wanted.Values, cancellationToken);
-
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        await foreach (var application in applications.ListAsync(count: null, offset: null, cancellationToken))
+        var skipped = new Dictionary<string, string>(StringComparer.Ordinal);
+        var wanted = new Dictionary<string, FeedSystem>(StringComparer.Ordinal);
+        foreach (var group in current.Systems.Where(GetsTokens).GroupBy(s => s.OidcClient!.ClientId, StringComparer.Ordinal))
         {
-            var clientId = await applications.GetClientIdAsync(application, cancellationToken);
-            var properties = await applications.GetPropertiesAsync(application, cancellationToken);
-            if (!properties.ContainsKey(ManagedProperty) || clientId is null)
+            if (group.Count() > 1)
             {
-                continue; // not ours to manage
+                skipped[group.Key] = $"Client id registered by {group.Count()} systems ({string.Join(", ", group.Select(s => s.Id))}).";
             }
-            if (!wanted.TryGetValue(clientId, out var system))
+            else if (ClientProblem(group.Single()) is { } problem)
             {
-                await applications.DeleteAsync(application, cancellationToken);
-                logger.LogInformation("Client {ClientId} left the register: deleted with its tokens", clientId);
-                continue;
+                skipped[group.Key] = problem;
             }
-            seen.Add(clientId);
+            else
+            {
+                wanted[group.Key] = group.Single();
+            }
+        }
+
+        using (var scope = scopes.CreateScope())
+        {
+            var scopeManager = scope.ServiceProvider.GetRequiredService<IOpenIddictScopeManager>();
+            await EnsureScopesAsync(scopeManager, wanted.Values, cancellationToken);
+        }
+
+        // What is there now, read in one go; every change below is made in its own scope.
+        var existing = new Dictionary<string, string?>(StringComparer.Ordinal);
+        using (var scope = scopes.CreateScope())
+        {
+            var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
+            await foreach (var application in applications.ListAsync(count: null, offset: null, cancellationToken))
+            {
+                var clientId = await applications.GetClientIdAsync(application, cancellationToken);
+                var properties = await applications.GetPropertiesAsync(application, cancellationToken);
+                if (properties.ContainsKey(ManagedProperty) && clientId is not null)
+                {
+                    existing[clientId] = properties.TryGetValue(FingerprintProperty, out var stored) && stored.ValueKind == JsonValueKind.String
+                        ? stored.GetString()
+                        : null;
+                }
+                // else: not ours to manage
+            }
+        }
+
+        foreach (var (clientId, _) in existing.Where(e => !wanted.ContainsKey(e.Key)))
+        {
+            // Gone from the register, or there but not applicable: either way it must stop working.
+            await DeleteAsync(clientId, skipped.ContainsKey(clientId) ? "cannot be applied" : "left the register", cancellationToken);
+        }
+
+        foreach (var (clientId, system) in wanted)
+        {
             var fingerprint = Fingerprint(system);
-            if (properties.TryGetValue(FingerprintProperty, out var stored) && stored.ValueKind == JsonValueKind.String
-                && stored.GetString() == fingerprint)
+            if (existing.TryGetValue(clientId, out var stored) && stored == fingerprint)
             {
                 continue;
             }
-            await applications.UpdateAsync(application, Describe(system, fingerprint), cancellationToken);
-            logger.LogInformation("Client {ClientId} of system {SystemId} updated from the register", clientId, system.Id);
+
+            try
+            {
+                using var scope = scopes.CreateScope();
+                var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
+                if (existing.ContainsKey(clientId) && await applications.FindByClientIdAsync(clientId, cancellationToken) is { } application)
+                {
+                    await applications.UpdateAsync(application, Describe(system, fingerprint), cancellationToken);
+                    logger.LogInformation("Client {ClientId} of system {SystemId} updated from the register", clientId, system.Id);
+                }
+                else
+                {
+                    await applications.CreateAsync(Describe(system, fingerprint), cancellationToken);
+                    logger.LogInformation("Client {ClientId} of system {SystemId} created from the register", clientId, system.Id);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                skipped[clientId] = ex.Message;
+                await DeleteAsync(clientId, "cannot be applied", cancellationToken);
+            }
         }
 
-        foreach (var (clientId, system) in wanted.Where(w => !seen.Contains(w.Key)))
+        foreach (var (clientId, reason) in skipped)
         {
-            await applications.CreateAsync(Describe(system, Fingerprint(system)), cancellationToken);
-            logger.LogInformation("Client {ClientId} of system {SystemId} created from the register", clientId, system.Id);
+            var systemId = current.Systems.FirstOrDefault(s => s.OidcClient?.ClientId == clientId)?.Id;
+            logger.LogError("Client {ClientId} of system {SystemId} from feed version {Version} cannot be applied and has no application: {Reason}",
+                clientId, systemId, current.Version, reason);
+            IdpTelemetry.CountSkippedClient(clientId);
         }
 
+        Skipped = skipped;
+        LastError = null;
         snapshots.Clear();
         SyncedVersion = current.Version;
         var done = Interlocked.Exchange(ref _synced, new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously));
@@ -151,11 +259,12 @@ public sealed class ClientSync(
     private OpenIddictApplicationDescriptor Describe(FeedSystem system, string fingerprint)
     {
         var client = system.OidcClient!;
-        var confidential = !string.IsNullOrEmpty(client.ClientSecret);
+        var confidential = !string.IsNullOrEmpty(client.ClientSecretHash);
         var descriptor = new OpenIddictApplicationDescriptor
         {
             ClientId = client.ClientId,
-            ClientSecret = confidential ? client.ClientSecret : null,
+            // The register's hash, stored as it is (FederationApplicationManager verifies against it).
+            ClientSecret = confidential ? client.ClientSecretHash : null,
             ClientType = confidential ? ClientTypes.Confidential : ClientTypes.Public,
             ApplicationType = ApplicationTypes.Web,
             ConsentType = ConsentTypes.Implicit, // the register decided what the system gets
@@ -215,4 +324,30 @@ public sealed class ClientSync(
     private static string Fingerprint(FeedSystem system) =>
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(
             JsonSerializer.Serialize(new { system.Id, system.Name, system.OidcClient }, FederationFeed.JsonOptions))));
+}
+
+/// <summary>
+/// Readiness detail of the client sync: unhealthy until the clients follow the feed, degraded
+/// (still ready: every other client works) while clients of the register cannot be applied.
+/// </summary>
+public sealed class ClientSyncHealthCheck(ClientSync sync) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (sync.LastError is { } error)
+        {
+            return Task.FromResult(HealthCheckResult.Unhealthy($"The clients do not follow the register: {error}"));
+        }
+
+        if (sync.SyncedVersion is not { } version)
+        {
+            return Task.FromResult(HealthCheckResult.Unhealthy("The clients are not synced with the register yet."));
+        }
+
+        return Task.FromResult(sync.Skipped.Count == 0
+            ? HealthCheckResult.Healthy($"Clients match feed version {version}.")
+            : HealthCheckResult.Degraded(
+                $"Feed version {version}: {sync.Skipped.Count} client(s) cannot be applied and get no tokens: "
+                + string.Join("; ", sync.Skipped.Select(s => $"{s.Key}: {s.Value}"))));
+    }
 }

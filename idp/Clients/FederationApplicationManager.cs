@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using Federation.Core.Secrets;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using OpenIddict.Core;
@@ -36,7 +37,12 @@ public sealed class VerifiedClientSecrets
     }
 }
 
-/// <summary>OpenIddict's application manager with <see cref="VerifiedClientSecrets"/> in front of the PBKDF2 check.</summary>
+/// <summary>
+/// OpenIddict's application manager, keeping client secrets as the register hashed them: the
+/// idp never sees a client's secret until the client presents it. The hash is stored as it
+/// comes from the feed and checked with <see cref="ClientSecretHash"/>, with
+/// <see cref="VerifiedClientSecrets"/> in front of the PBKDF2 check.
+/// </summary>
 public sealed class FederationApplicationManager<TApplication>(
     IOpenIddictApplicationCache<TApplication> cache,
     ILogger<OpenIddictApplicationManager<TApplication>> logger,
@@ -46,6 +52,12 @@ public sealed class FederationApplicationManager<TApplication>(
     : OpenIddictApplicationManager<TApplication>(cache, logger, options, store)
     where TApplication : class
 {
+    /// <summary>A secret reaches the store only as the register's hash; anything else is refused.</summary>
+    protected override ValueTask<string> ObfuscateClientSecretAsync(string secret, CancellationToken cancellationToken = default) =>
+        ClientSecretHash.IsWellFormed(secret)
+            ? ValueTask.FromResult(secret)
+            : throw new InvalidOperationException("A client secret must come from the register as a hash (pbkdf2-sha256), never in clear.");
+
     protected override async ValueTask<bool> ValidateClientSecretAsync(string secret, string comparand, CancellationToken cancellationToken = default)
     {
         var fingerprint = verified.Fingerprint(comparand, secret);
@@ -53,7 +65,7 @@ public sealed class FederationApplicationManager<TApplication>(
         {
             return true;
         }
-        var valid = await base.ValidateClientSecretAsync(secret, comparand, cancellationToken);
+        var valid = ClientSecretHash.Verify(secret, comparand);
         if (valid)
         {
             verified.Add(fingerprint);

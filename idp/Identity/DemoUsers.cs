@@ -37,7 +37,8 @@ public static class DemoUsers
     public static async Task SeedAsync(IServiceProvider services, CancellationToken cancellationToken = default)
     {
         using var scope = services.CreateScope();
-        if (!scope.ServiceProvider.GetRequiredService<IOptions<IdpOptions>>().Value.SeedDemoUsers)
+        var asked = scope.ServiceProvider.GetRequiredService<IOptions<IdpOptions>>().Value.SeedDemoUsers;
+        if (!(asked ?? scope.ServiceProvider.GetRequiredService<IHostEnvironment>().IsDevelopment()))
         {
             return;
         }

@@ -26,7 +26,7 @@ public static class BrowserClientCors
         feed is not null
         && Uri.TryCreate(origin, UriKind.Absolute, out var asked)
         && feed.Systems.Any(s => s.OidcClient is { } client
-            && string.IsNullOrEmpty(client.ClientSecret)
+            && string.IsNullOrEmpty(client.ClientSecretHash)
             && ClientSync.GetsTokens(s)
             && client.RedirectUris.Any(r => Uri.TryCreate(r, UriKind.Absolute, out var uri)
                 && Uri.Compare(uri, asked, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0));

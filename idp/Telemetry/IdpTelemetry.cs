@@ -24,6 +24,13 @@ public static class IdpTelemetry
     public static readonly Counter<long> TokensIssued = Meter.CreateCounter<long>(
         "federation.tokens.issued", unit: "{token}", description: "Token responses by grant type and client");
 
+    /// <summary>Clients of the register the idp could not apply, counted at every feed version that still has them.</summary>
+    public static readonly Counter<long> SkippedClients = Meter.CreateCounter<long>(
+        "federation.clients.skipped", unit: "{client}", description: "Register clients the idp could not apply, per feed version");
+
+    public static void CountSkippedClient(string client) =>
+        SkippedClients.Add(1, new KeyValuePair<string, object?>("client", client));
+
     public static void CountLogin(string protocol, string upstream, string? client, string outcome) =>
         Logins.Add(1,
             new KeyValuePair<string, object?>("protocol", protocol),

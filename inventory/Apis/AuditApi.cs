@@ -47,14 +47,17 @@ public static class AuditApi
         return TypedResults.Ok(page);
     }
 
-    public static async Task<Ok<AuditVerification>> Verify(InventoryDbContext db, CancellationToken ct) =>
-        TypedResults.Ok(await VerifyAsync(db, ct));
+    public static async Task<Ok<AuditVerification>> Verify(InventoryDbContext db, AuditChain chain, CancellationToken ct) =>
+        TypedResults.Ok(await VerifyAsync(db, chain, ct));
 
-    public static async Task<AuditVerification> VerifyAsync(InventoryDbContext db, CancellationToken ct)
+    public static async Task<AuditVerification> VerifyAsync(InventoryDbContext db, AuditChain chain, CancellationToken ct)
     {
         var state = await db.State.AsNoTracking().SingleAsync(s => s.Id == RegisterState.SingletonId, ct);
         var previous = AuditChain.Genesis;
         long expected = 1, checkedCount = 0;
+        // Entries of a register from before the key may carry the unkeyed hash, up to the first
+        // keyed entry, which links to them and so holds them too; after it every entry is keyed.
+        var keyed = false;
         while (true)
         {
             var from = expected;
@@ -77,7 +80,11 @@ public static class AuditApi
                     return new AuditVerification(false, checkedCount, entry.Sequence, $"Entry {entry.Sequence} does not link to the hash of entry {entry.Sequence - 1}.");
                 }
 
-                if (AuditChain.HashOf(entry) != entry.Hash)
+                if (chain.HashOf(entry) == entry.Hash)
+                {
+                    keyed = true;
+                }
+                else if (keyed || AuditChain.LegacyHashOf(entry) != entry.Hash)
                 {
                     return new AuditVerification(false, checkedCount, entry.Sequence, $"Entry {entry.Sequence} was changed after it was written: its hash does not match its content.");
                 }
@@ -93,6 +100,12 @@ public static class AuditApi
         {
             return new AuditVerification(false, checkedCount, checkedCount + 1,
                 $"The log ends at entry {checkedCount} but the register recorded {state.AuditSequence} entries: entries were removed from the end.");
+        }
+
+        if (checkedCount > 0 && !keyed)
+        {
+            return new AuditVerification(false, checkedCount, checkedCount,
+                "No entry carries the keyed hash: the chain was recomputed without the audit key.");
         }
 
         return new AuditVerification(true, checkedCount, null, null);

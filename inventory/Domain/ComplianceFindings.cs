@@ -20,6 +20,7 @@ public static class ComplianceFindings
     public const string SpecialCategoryWithoutDpia = "SPECIAL_CATEGORY_WITHOUT_DPIA";
     public const string DecommissioningWithLiveFederation = "DECOMMISSIONING_WITH_LIVE_FEDERATION";
     public const string ReleaseWithoutPurpose = "RELEASE_WITHOUT_PURPOSE";
+    public const string IntegrationNotApplicable = "INTEGRATION_NOT_APPLICABLE";
 
     private delegate IEnumerable<(string Rule, string Severity, string Action)> Rule(SystemRecord system, DateOnly today);
 
@@ -30,6 +31,7 @@ public static class ComplianceFindings
         SpecialCategories,
         Decommissioning,
         ReleasePurpose,
+        IntegrationApplicable,
     ];
 
     /// <summary>All findings for the given systems on the given day; retired systems have none.</summary>
@@ -49,6 +51,19 @@ public static class ComplianceFindings
             {
                 yield return new Finding(system.Id, system.Name, code, severity, action);
             }
+        }
+    }
+
+    /// <summary>
+    /// An entry stored before the register checked integration fields by its consumers' rules:
+    /// the idp or the gateway skips it (and reports it) until it is corrected.
+    /// </summary>
+    private static IEnumerable<(string, string, string)> IntegrationApplicable(SystemRecord s, DateOnly today)
+    {
+        foreach (var (field, messages) in SystemValidator.Validate(s).Where(e => e.Key.StartsWith("integration.", StringComparison.Ordinal)))
+        {
+            yield return (IntegrationNotApplicable, "high",
+                $"The idp or the gateway cannot apply {field} and skips it: {string.Join(" ", messages)} Correct the entry.");
         }
     }
 

@@ -1,5 +1,6 @@
 using Federation.Core.Attributes;
 using Federation.Core.Feed;
+using Federation.Core.Secrets;
 
 namespace Federation.Inventory.Domain;
 
@@ -32,15 +33,25 @@ public sealed record SystemRecord(
     /// <summary>What stands for a secret in API answers and the audit log.</summary>
     public const string SecretMask = "***";
 
-    /// <summary>The record as callers may see it: client secrets never leave the register except in the feed.</summary>
+    /// <summary>
+    /// The record as callers may see it: a client's secret is write-only, shown as the mask when
+    /// one is set; its hash stays in the register and the feed.
+    /// </summary>
     public SystemRecord Masked() =>
-        Integration?.OidcClient is { ClientSecret: not null } client
-            ? this with { Integration = Integration with { OidcClient = client with { ClientSecret = SecretMask } } }
+        Integration?.OidcClient is { } client
+            ? this with
+            {
+                Integration = Integration with
+                {
+                    OidcClient = client with { ClientSecretHash = null, ClientSecret = client.ClientSecretHash is null ? null : SecretMask },
+                },
+            }
             : this;
 
     /// <summary>
-    /// A write that leaves the secret out (or sends the mask back) keeps the stored one, so a
-    /// read-modify-write round trip never loses it; an empty string removes it.
+    /// The record as stored: a new secret becomes its hash and is forgotten. A write that leaves
+    /// the secret out (or sends the mask back) keeps the stored hash, so a read-modify-write round
+    /// trip never loses it; an empty string removes it. A hash in the input is never taken over.
     /// </summary>
     public SystemRecord KeepingSecretOf(SystemRecord? stored)
     {
@@ -49,13 +60,13 @@ public sealed record SystemRecord(
             return this;
         }
 
-        var secret = client.ClientSecret switch
+        var hash = client.ClientSecret switch
         {
-            null or SecretMask => stored?.Integration?.OidcClient?.ClientSecret,
+            null or SecretMask => stored?.Integration?.OidcClient?.ClientSecretHash,
             "" => null,
-            var given => given,
+            var given => ClientSecretHash.Create(given),
         };
-        return this with { Integration = Integration with { OidcClient = client with { ClientSecret = secret } } };
+        return this with { Integration = Integration with { OidcClient = client with { ClientSecret = null, ClientSecretHash = hash } } };
     }
 }
 

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Federation.Core.Attributes;
 using Federation.Core.Feed;
+using Federation.Core.Integration;
 
 namespace Federation.Inventory.Domain;
 
@@ -215,10 +216,10 @@ public static partial class SystemValidator
         if (integration.SamlSp is { } sp)
         {
             errors.Required("integration.samlSp.entityId", sp.EntityId, 500);
-            errors.AbsoluteUrl("integration.samlSp.acsUrl", sp.AcsUrl);
+            errors.Rule("integration.samlSp.acsUrl", IntegrationRules.EndpointUrlProblem(sp.AcsUrl));
             if (sp.MetadataUrl is not null)
             {
-                errors.AbsoluteUrl("integration.samlSp.metadataUrl", sp.MetadataUrl);
+                errors.Rule("integration.samlSp.metadataUrl", IntegrationRules.EndpointUrlProblem(sp.MetadataUrl));
             }
 
             if (!NameIdFormats.Contains(sp.NameIdFormat))
@@ -236,9 +237,9 @@ public static partial class SystemValidator
         {
             errors.Required("integration.oidcClient.clientId", client.ClientId, 200);
             errors.Optional("integration.oidcClient.clientSecret", client.ClientSecret, 500);
-            UrlList("integration.oidcClient.redirectUris", client.RedirectUris, errors);
-            UrlList("integration.oidcClient.postLogoutRedirectUris", client.PostLogoutRedirectUris, errors);
-            errors.Texts("integration.oidcClient.scopes", client.Scopes);
+            EachItem("integration.oidcClient.redirectUris", client.RedirectUris, IntegrationRules.EndpointUrlProblem, errors);
+            EachItem("integration.oidcClient.postLogoutRedirectUris", client.PostLogoutRedirectUris, IntegrationRules.EndpointUrlProblem, errors);
+            EachItem("integration.oidcClient.scopes", client.Scopes, IntegrationRules.ScopeProblem, errors);
             if (client.GrantTypes is null || client.GrantTypes.Count == 0)
             {
                 errors.Add("integration.oidcClient.grantTypes", $"Give at least one of {string.Join(", ", GrantTypes)}.");
@@ -262,11 +263,7 @@ public static partial class SystemValidator
 
         if (integration.Backend is { } backend)
         {
-            if (string.IsNullOrWhiteSpace(backend.PublicPath) || !backend.PublicPath.StartsWith('/') || backend.PublicPath.Length < 2
-                || backend.PublicPath.EndsWith('/') || backend.PublicPath.Contains("//", StringComparison.Ordinal))
-            {
-                errors.Add("integration.backend.publicPath", "Give a path prefix such as '/procapita' (leading slash, no trailing slash).");
-            }
+            errors.Rule("integration.backend.publicPath", IntegrationRules.GatewayPathProblem(backend.PublicPath));
 
             if (backend.Upstreams is null || backend.Upstreams.Count == 0)
             {
@@ -274,12 +271,12 @@ public static partial class SystemValidator
             }
             else
             {
-                UrlList("integration.backend.upstreams", backend.Upstreams, errors);
+                EachItem("integration.backend.upstreams", backend.Upstreams, IntegrationRules.UpstreamProblem, errors);
             }
 
-            if (backend.HealthPath is not null && !backend.HealthPath.StartsWith('/'))
+            if (backend.HealthPath is not null)
             {
-                errors.Add("integration.backend.healthPath", "Give a path with a leading slash, e.g. '/health'.");
+                errors.Rule("integration.backend.healthPath", IntegrationRules.HealthPathProblem(backend.HealthPath));
             }
 
             if (!Enum.IsDefined(backend.IdentityForwarding))
@@ -293,7 +290,7 @@ public static partial class SystemValidator
         }
     }
 
-    private static void UrlList(string field, IReadOnlyList<string>? urls, Errors errors)
+    private static void EachItem(string field, IReadOnlyList<string>? urls, Func<string?, string?> rule, Errors errors)
     {
         if (urls is null)
         {
@@ -303,7 +300,7 @@ public static partial class SystemValidator
 
         for (var i = 0; i < urls.Count; i++)
         {
-            errors.AbsoluteUrl($"{field}[{i}]", urls[i]);
+            errors.Rule($"{field}[{i}]", rule(urls[i]));
         }
     }
 
@@ -368,11 +365,12 @@ public static partial class SystemValidator
             }
         }
 
-        public void AbsoluteUrl(string field, string? value)
+        /// <summary>A rule of <see cref="IntegrationRules"/>: the one its consumer applies.</summary>
+        public void Rule(string field, string? problem)
         {
-            if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            if (problem is not null)
             {
-                Add(field, "Give an absolute http or https URL.");
+                Add(field, problem);
             }
         }
 

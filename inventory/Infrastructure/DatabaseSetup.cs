@@ -20,8 +20,11 @@ public sealed class DatabaseOptions
     /// <summary>ADO.NET connection string; SQLite defaults to <c>Data Source=data/inventory.db</c>.</summary>
     public string? ConnectionString { get; set; }
 
-    /// <summary>Load the demo register when the database is new.</summary>
-    public bool SeedDemo { get; set; } = true;
+    /// <summary>
+    /// Load the demo register when the database is new. Unset means only in Development: the demo
+    /// register holds the README's client secrets, so elsewhere it must be asked for (<c>run.sh</c> does).
+    /// </summary>
+    public bool? SeedDemo { get; set; }
 
     public string EffectiveConnectionString =>
         ConnectionString is { Length: > 0 } cs ? cs : "Data Source=data/inventory.db";
@@ -74,7 +77,8 @@ public static class DatabaseSetup
 /// Applies migrations and, on a new database, loads the demo register. Runs in the host's
 /// "starting" phase: after the options are validated, before the server takes requests.
 /// </summary>
-public sealed class RegisterInitializer(IServiceScopeFactory scopes, IOptions<DatabaseOptions> options) : IHostedLifecycleService
+public sealed class RegisterInitializer(IServiceScopeFactory scopes, IOptions<DatabaseOptions> options, IHostEnvironment environment)
+    : IHostedLifecycleService
 {
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
@@ -92,10 +96,38 @@ public sealed class RegisterInitializer(IServiceScopeFactory scopes, IOptions<Da
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         }
 
-        if (options.Value.SeedDemo)
+        await KeyLegacyChainAsync(scope.ServiceProvider, cancellationToken);
+        if (await scope.ServiceProvider.GetRequiredService<SystemStore>().HashPlainSecretsAsync(cancellationToken) is > 0 and var hashed)
+        {
+            scope.ServiceProvider.GetRequiredService<ILogger<RegisterInitializer>>().LogWarning(
+                "{Count} client secrets were stored in clear; they are hashed now", hashed);
+        }
+
+        if (options.Value.SeedDemo ?? environment.IsDevelopment())
         {
             await scope.ServiceProvider.GetRequiredService<DemoRegister>().SeedIfNewAsync(cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// A register from before the keyed chain ends in an unkeyed entry: one keyed entry appended
+    /// after it holds the old entries in place (it links to them) and keys everything after.
+    /// </summary>
+    private static async Task KeyLegacyChainAsync(IServiceProvider services, CancellationToken ct)
+    {
+        var db = services.GetRequiredService<InventoryDbContext>();
+        var chain = services.GetRequiredService<AuditChain>();
+        var head = await db.Audit.AsNoTracking().OrderByDescending(e => e.Sequence).FirstOrDefaultAsync(ct);
+        if (head is null || chain.HashOf(head) == head.Hash)
+        {
+            return;
+        }
+
+        await using var tx = await RegisterTransaction.BeginAsync(db, chain, "system:audit", services.GetRequiredService<TimeProvider>(), ct);
+        tx.Audit(AuditChain.KeyedAction, "audit", null, null);
+        await tx.CommitAsync(ct);
+        services.GetRequiredService<ILogger<RegisterInitializer>>().LogWarning(
+            "The audit chain was unkeyed up to entry {Sequence}; it is keyed from the entry after it", head.Sequence);
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -13,9 +13,12 @@ public sealed class RegisterTransaction : IAsyncDisposable
     private readonly IDbContextTransaction transaction;
     private bool versionBumped;
 
-    private RegisterTransaction(InventoryDbContext db, IDbContextTransaction transaction, RegisterState state, string actor, TimeProvider time)
+    private readonly AuditChain chain;
+
+    private RegisterTransaction(InventoryDbContext db, AuditChain chain, IDbContextTransaction transaction, RegisterState state, string actor, TimeProvider time)
     {
         Db = db;
+        this.chain = chain;
         this.transaction = transaction;
         State = state;
         Actor = actor;
@@ -30,7 +33,7 @@ public sealed class RegisterTransaction : IAsyncDisposable
     /// <summary>True when the commit changed the register's version (the feed must be rebuilt).</summary>
     public bool ChangedRegister => versionBumped;
 
-    public static async Task<RegisterTransaction> BeginAsync(InventoryDbContext db, string actor, TimeProvider time, CancellationToken ct)
+    public static async Task<RegisterTransaction> BeginAsync(InventoryDbContext db, AuditChain chain, string actor, TimeProvider time, CancellationToken ct)
     {
         // SQLite: Microsoft.Data.Sqlite begins IMMEDIATE, which takes the write lock now.
         // PostgreSQL: the row lock below serialises writers on every replica.
@@ -40,7 +43,7 @@ public sealed class RegisterTransaction : IAsyncDisposable
             var state = db.IsPostgres
                 ? await db.State.FromSqlRaw("SELECT * FROM \"RegisterState\" WHERE \"Id\" = 1 FOR UPDATE").SingleAsync(ct)
                 : await db.State.SingleAsync(s => s.Id == RegisterState.SingletonId, ct);
-            return new RegisterTransaction(db, transaction, state, actor, time);
+            return new RegisterTransaction(db, chain, transaction, state, actor, time);
         }
         catch
         {
@@ -75,7 +78,7 @@ public sealed class RegisterTransaction : IAsyncDisposable
             PreviousHash = State.AuditHead,
             Hash = "",
         };
-        entry.Hash = AuditChain.HashOf(entry);
+        entry.Hash = chain.HashOf(entry);
         Db.Audit.Add(entry);
         State.AuditSequence = entry.Sequence;
         State.AuditHead = entry.Hash;

@@ -12,7 +12,7 @@ namespace Federation.Inventory.Register;
 /// GDPR records detailed enough that the findings report has something real to say.
 /// Loaded once, on the first start with a new database.
 /// </summary>
-public sealed class DemoRegister(InventoryDbContext db, TimeProvider time, ILogger<DemoRegister> logger)
+public sealed class DemoRegister(InventoryDbContext db, AuditChain chain, TimeProvider time, ILogger<DemoRegister> logger)
 {
     public const string Actor = "system:demo-register";
 
@@ -35,14 +35,14 @@ public sealed class DemoRegister(InventoryDbContext db, TimeProvider time, ILogg
 
     public async Task SeedIfNewAsync(CancellationToken ct)
     {
-        await using var tx = await RegisterTransaction.BeginAsync(db, Actor, time, ct);
+        await using var tx = await RegisterTransaction.BeginAsync(db, chain, Actor, time, ct);
         if (tx.State.DemoSeeded || await db.Systems.AnyAsync(ct))
         {
             return;
         }
 
         var version = tx.NextVersion();
-        foreach (var system in Systems())
+        foreach (var system in Systems().Select(s => s.KeepingSecretOf(null)))
         {
             db.Systems.Add(SystemRows.NewRow(system, version, tx.Now));
             tx.Audit("create", "system:" + system.Id, null, SystemStore.AuditJson(system));
@@ -58,9 +58,9 @@ public sealed class DemoRegister(InventoryDbContext db, TimeProvider time, ILogg
         new("federation", "Federationen (inloggning och systemregister)",
             "Kommunens gemensamma inloggning (idp och gateway) och detta systemregister. Behandlar inloggningshändelser och revisionslogg.",
             "Egen utveckling", "federation", Owner, Developers, LifecyclePhase.AnvandningOchSupport,
-            new Integration(OidcClient: new FeedOidcClient("federation-gateway", "gateway-demo-secret",
+            new Integration(OidcClient: new FeedOidcClient("federation-gateway", null,
                 ["http://127.0.0.1:5000/signin-oidc"], ["http://127.0.0.1:5000/signout-callback-oidc"],
-                ["authorization_code", "refresh_token", "client_credentials"], ["federation.feed"])),
+                ["authorization_code", "refresh_token", "client_credentials"], ["federation.feed"]) { ClientSecret = "gateway-demo-secret" }),
             Record(
                 purposes: ["Säker gemensam inloggning (single sign-on) till skolans system", "Spårbarhet: logg över inloggningar och över ändringar i systemregistret"],
                 legalBasis: ["e"],
@@ -214,9 +214,9 @@ public sealed class DemoRegister(InventoryDbContext db, TimeProvider time, ILogg
         new("ils", "ILS – integrerat ledningssystem",
             "Nämndens system för styrning och uppföljning av handlingsplaner. Ersätts av nytt ledningssystem.",
             "Egen utveckling (stadens gemensamma)", "verksamhetssystem", Owner, Developers, LifecyclePhase.Avveckling,
-            new Integration(OidcClient: new FeedOidcClient("ils", "ils-demo-secret",
+            new Integration(OidcClient: new FeedOidcClient("ils", null,
                 ["https://ils.kommun.example.se/signin-oidc"], ["https://ils.kommun.example.se/signout-callback-oidc"],
-                ["authorization_code"], [])),
+                ["authorization_code"], []) { ClientSecret = "ils-demo-secret" }),
             Record(
                 purposes: ["Uppföljning av handlingsplaner och systematiskt kvalitetsarbete"],
                 legalBasis: ["e"],
@@ -231,9 +231,9 @@ public sealed class DemoRegister(InventoryDbContext db, TimeProvider time, ILogg
         new("lika", "LIKA – it-tempen i skolan",
             "SKR:s självskattningsverktyg för digital utveckling, som rektor fyller i en gång per läsår.",
             "Sveriges Kommuner och Regioner (SKR)", "utvärderingsverktyg", Owner, Developers, LifecyclePhase.AnvandningOchSupport,
-            new Integration(OidcClient: new FeedOidcClient("lika", "lika-demo-secret",
+            new Integration(OidcClient: new FeedOidcClient("lika", null,
                 ["https://lika.skr.example.se/signin-oidc"], [],
-                ["authorization_code"], [])),
+                ["authorization_code"], []) { ClientSecret = "lika-demo-secret" }),
             Record(
                 purposes: ["Självskattning av skolans digitala utveckling (systematiskt kvalitetsarbete)"],
                 legalBasis: ["e"],
@@ -284,9 +284,10 @@ public sealed class DemoRegister(InventoryDbContext db, TimeProvider time, ILogg
         IReadOnlyList<string> extraCategories, IReadOnlyList<string> special, bool dpia) =>
         new(id, name, description, "Nordic Peak AB (Open ePlatform)", "e-tjänst", Owner, "Avdelningen för styrning och kvalitet",
             LifecyclePhase.AnvandningOchSupport,
-            new Integration(OidcClient: new FeedOidcClient(id, id + "-demo-secret",
+            new Integration(OidcClient: new FeedOidcClient(id, null,
                 [$"https://e-tjanster.kommun.example.se/{id}/signin-oidc"], [$"https://e-tjanster.kommun.example.se/{id}/signout-callback-oidc"],
-                ["authorization_code", "refresh_token"], [])),
+                ["authorization_code", "refresh_token"], [])
+            { ClientSecret = id + "-demo-secret" }),
             Record(
                 purposes: purposes,
                 legalBasis: ["e"],

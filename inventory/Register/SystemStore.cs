@@ -51,7 +51,7 @@ public sealed record ImportResult(
     IReadOnlyList<RowError> Errors);
 
 /// <summary>Reads and writes systems; every write is audited and bumps the register version.</summary>
-public sealed class SystemStore(InventoryDbContext db, TimeProvider time, RegisterChangeSignal signal)
+public sealed class SystemStore(InventoryDbContext db, AuditChain chain, TimeProvider time, RegisterChangeSignal signal)
 {
     public async Task<(SystemRecord Record, long Version)?> FindAsync(string id, CancellationToken ct)
     {
@@ -127,7 +127,7 @@ public sealed class SystemStore(InventoryDbContext db, TimeProvider time, Regist
 
     public async Task<WriteResult> CreateAsync(SystemRecord record, string actor, CancellationToken ct)
     {
-        await using var tx = await RegisterTransaction.BeginAsync(db, actor, time, ct);
+        await using var tx = await RegisterTransaction.BeginAsync(db, chain, actor, time, ct);
         if (await db.Systems.AnyAsync(s => s.Id == record.Id, ct))
         {
             return new WriteResult(WriteStatus.Conflict, Field: "id", Message: $"A system with id '{record.Id}' already exists.");
@@ -148,7 +148,7 @@ public sealed class SystemStore(InventoryDbContext db, TimeProvider time, Regist
 
     public async Task<WriteResult> UpdateAsync(string id, SystemRecord record, long expectedVersion, string actor, CancellationToken ct)
     {
-        await using var tx = await RegisterTransaction.BeginAsync(db, actor, time, ct);
+        await using var tx = await RegisterTransaction.BeginAsync(db, chain, actor, time, ct);
         var row = await db.Systems.SingleOrDefaultAsync(s => s.Id == id, ct);
         if (row is null)
         {
@@ -176,7 +176,7 @@ public sealed class SystemStore(InventoryDbContext db, TimeProvider time, Regist
 
     public async Task<WriteResult> DeleteAsync(string id, long expectedVersion, string actor, CancellationToken ct)
     {
-        await using var tx = await RegisterTransaction.BeginAsync(db, actor, time, ct);
+        await using var tx = await RegisterTransaction.BeginAsync(db, chain, actor, time, ct);
         var row = await db.Systems.SingleOrDefaultAsync(s => s.Id == id, ct);
         if (row is null)
         {
@@ -203,7 +203,7 @@ public sealed class SystemStore(InventoryDbContext db, TimeProvider time, Regist
     {
         List<string> created = [], updated = [], unchanged = [];
         List<RowError> errors = [];
-        await using var tx = await RegisterTransaction.BeginAsync(db, actor, time, ct);
+        await using var tx = await RegisterTransaction.BeginAsync(db, chain, actor, time, ct);
 
         // Two queries for the whole file: the rows it touches, and the integration keys of the rest.
         var ids = rows.Select(r => r.Id).ToList();
@@ -290,6 +290,33 @@ public sealed class SystemStore(InventoryDbContext db, TimeProvider time, Regist
         if (clientId is not null) yield return ("integration.oidcClient.clientId", clientId);
         if (entityId is not null) yield return ("integration.samlSp.entityId", entityId);
         if (publicPath is not null) yield return ("integration.backend.publicPath", publicPath);
+    }
+
+    /// <summary>
+    /// Registers from before hashed secrets stored them in clear: hashes every one that is left,
+    /// in one audited write, so that neither the database nor the feed holds a secret any longer.
+    /// </summary>
+    public async Task<int> HashPlainSecretsAsync(CancellationToken ct)
+    {
+        await using var tx = await RegisterTransaction.BeginAsync(db, chain, "system:secret-upgrade", time, ct);
+        var rows = await db.Systems.Where(s => s.Document.Contains("\"clientSecret\"")).ToListAsync(ct);
+        var hashed = 0;
+        foreach (var row in rows)
+        {
+            var before = row.ToRecord();
+            if (before.Integration?.OidcClient?.ClientSecret is not { Length: > 0 })
+            {
+                continue;
+            }
+
+            var after = before.KeepingSecretOf(null);
+            row.Fill(after, tx.NextVersion(), tx.Now);
+            tx.Audit("hash-client-secret", "system:" + row.Id, null, null);
+            hashed++;
+        }
+
+        await CommitAsync(tx, ct);
+        return hashed;
     }
 
     private async Task CommitAsync(RegisterTransaction tx, CancellationToken ct)

@@ -27,14 +27,14 @@ public sealed record RetentionRun(DateTimeOffset RanAt, int? RetentionDays, Date
 /// registered in the <c>federation</c> system's record of processing are deleted, and the
 /// deletion is written to the audit log. Changing the register changes the deletion.
 /// </summary>
-public sealed class SignInEventRetention(InventoryDbContext db, TimeProvider time, IOptions<RetentionOptions> options, ILogger<SignInEventRetention> logger)
+public sealed class SignInEventRetention(InventoryDbContext db, AuditChain chain, TimeProvider time, IOptions<RetentionOptions> options, ILogger<SignInEventRetention> logger)
 {
     public const string Actor = "system:retention";
 
     public async Task<RetentionRun> RunAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var store = new SystemStore(db, time, new RegisterChangeSignal());
+        var store = new SystemStore(db, chain, time, new RegisterChangeSignal());
         var days = (await store.FindAsync(options.Value.FederationSystemId, ct))?.Record.Processing.RetentionDays;
         if (days is not { } retentionDays)
         {
@@ -44,7 +44,7 @@ public sealed class SignInEventRetention(InventoryDbContext db, TimeProvider tim
 
         var cutoff = now.AddDays(-retentionDays);
         var cutoffUtc = cutoff.UtcDateTime;
-        await using var tx = await RegisterTransaction.BeginAsync(db, Actor, time, ct);
+        await using var tx = await RegisterTransaction.BeginAsync(db, chain, Actor, time, ct);
         var deleted = await db.SignInEvents.Where(e => e.At < cutoffUtc).ExecuteDeleteAsync(ct);
         if (deleted > 0)
         {

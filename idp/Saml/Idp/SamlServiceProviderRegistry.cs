@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using Federation.Core.Feed;
+using Federation.Core.Integration;
 using Federation.Idp.Saml.Metadata;
 using Microsoft.Extensions.Options;
 
@@ -32,7 +33,8 @@ public interface ISamlServiceProviderRegistry
 public sealed class SamlServiceProviderRegistry(
     IFederationFeedSource feed,
     MetadataAggregateSource aggregate,
-    IOptions<SamlOptions> options) : ISamlServiceProviderRegistry
+    IOptions<SamlOptions> options,
+    ILogger<SamlServiceProviderRegistry> logger) : ISamlServiceProviderRegistry
 {
     private static readonly FeedAccessPolicy AnyoneAtLoa2 = new([], [], [], "loa2");
 
@@ -40,6 +42,13 @@ public sealed class SamlServiceProviderRegistry(
     {
         var system = feed.Current?.FindBySamlEntityId(entityId);
         var fromAggregate = aggregate.ServiceProviders.GetValueOrDefault(entityId);
+        if (system?.SamlSp is { } bad && IntegrationRules.EndpointUrlProblem(bad.AcsUrl) is { } problem)
+        {
+            // Same rule as the register: an entry stored before it checked this is reported, not used.
+            logger.LogError("SAML SP {EntityId} of system {SystemId} cannot be applied: ACS URL '{AcsUrl}': {Problem}",
+                bad.EntityId, system.Id, bad.AcsUrl, problem);
+            return null;
+        }
         if (system?.SamlSp is { } sp)
         {
             var certificates = new List<X509Certificate2>();

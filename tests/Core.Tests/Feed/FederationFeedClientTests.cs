@@ -115,6 +115,23 @@ public sealed class FederationFeedClientTests : IDisposable
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")] // Unix file modes
+    public async Task The_cache_on_disk_is_readable_by_the_services_user_only()
+    {
+        var path = Path.Combine(_dir, "feed.json");
+        // A cache from before (or left by another tool) readable by everyone is replaced, not reused.
+        File.WriteAllText(path, "{}");
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        await using var server = await FeedServer.StartAsync(Feed(4, "schoolsoft"));
+        await using var provider = BuildClient(server.FeedUrl);
+        var source = await StartAsync(provider);
+        await source.WaitForFirstAsync(new CancellationTokenSource(Patience).Token);
+        await WaitUntilAsync(() => File.ReadAllText(path).Contains("schoolsoft", StringComparison.Ordinal));
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+    }
+
+    [Fact]
     public async Task Sends_the_bearer_token_and_asks_for_a_new_one_when_refused()
     {
         await using var server = await FeedServer.StartAsync(Feed(1, "schoolsoft"));

@@ -2,6 +2,7 @@ extern alias idp;
 
 using System.Net;
 using Federation.Core.Feed;
+using Federation.Core.Secrets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using ClientSync = idp::Federation.Idp.Clients.ClientSync;
@@ -42,6 +43,7 @@ public sealed class IdpRig : GatewayRig
         {
             ["Urls"] = IdpAddress.AbsoluteUri,
             ["Idp:Issuer"] = IdpAddress.AbsoluteUri,
+            ["Idp:SeedDemoUsers"] = "true",
             ["Idp:SigninEventsUrl"] = new Uri(Register.FeedUrl, "/api/signin-events").AbsoluteUri,
             ["Feed:FeedUrl"] = Register.FeedUrl.AbsoluteUri,
             ["Feed:CachePath"] = null,
@@ -79,7 +81,7 @@ public sealed class IdpRig : GatewayRig
     {
         var feed = Register.Publish(f => f.With(new FeedSystem("federation", "Federationen", LifecyclePhase.AnvandningOchSupport,
             DemoFeed.Anyone, ["name", "given_name", "roles", "school_units", "groups", "eppn", "acr"],
-            new FeedOidcClient("federation-gateway", ClientSecret,
+            new FeedOidcClient("federation-gateway", ClientSecretHash.Create(ClientSecret),
                 [new Uri(GatewayAddress, "/signin-oidc").AbsoluteUri], [new Uri(GatewayAddress, "/signout-callback-oidc").AbsoluteUri],
                 ["authorization_code", "refresh_token"], []))));
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));

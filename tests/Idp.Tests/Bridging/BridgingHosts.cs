@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using Federation.Core.Feed;
+using Federation.Core.Secrets;
 using Federation.Idp.Saml;
 using Federation.Idp.Saml.Storage;
 using Federation.Idp.Tests.Infrastructure;
@@ -62,7 +63,7 @@ public sealed class BridgingHosts : IAsyncLifetime
         await Upstream.PublishAsync(systems => systems.Concat(
         [
             new FeedSystem("federation-bridge-oidc", "Federationen (OIDC)", LifecyclePhase.AnvandningOchSupport, Anyone, UpstreamOidcRelease,
-                new FeedOidcClient(BridgeClientId, BridgeClientSecret, [new Uri(Idp.BaseAddress, $"signin-oidc/{OidcUpstream}").AbsoluteUri], [],
+                new FeedOidcClient(BridgeClientId, ClientSecretHash.Create(BridgeClientSecret), [new Uri(Idp.BaseAddress, $"signin-oidc/{OidcUpstream}").AbsoluteUri], [],
                     ["authorization_code"], [])),
             new FeedSystem("federation-bridge-saml", "Federationen (SAML)", LifecyclePhase.AnvandningOchSupport, Anyone, UpstreamSamlRelease,
                 SamlSp: new FeedSamlSp(new Uri(Idp.BaseAddress, "saml/sp").AbsoluteUri, new Uri(Idp.BaseAddress, "saml/sp/acs").AbsoluteUri,
@@ -113,7 +114,7 @@ public sealed class BridgeIdpHost(IdpHost upstream, string upstreamMetadataPath)
     protected override FederationFeed InitialFeed() => new(1, DateTimeOffset.UtcNow,
     [
         new FeedSystem("bridge-portal", "Skolportalen (brygga)", LifecyclePhase.AnvandningOchSupport, Anyone, BridgingHosts.PortalRelease,
-            new FeedOidcClient(BridgingHosts.PortalId, BridgingHosts.PortalSecret, [TestSystems.Redirect], [], ["authorization_code"], [])),
+            new FeedOidcClient(BridgingHosts.PortalId, ClientSecretHash.Create(BridgingHosts.PortalSecret), [TestSystems.Redirect], [], ["authorization_code"], [])),
         new FeedSystem("bridge-sp", "Schoolsoft (SAML)", LifecyclePhase.AnvandningOchSupport, Anyone, BridgingHosts.SpRelease,
             SamlSp: new FeedSamlSp(SamlSpHarness.SpEntityId, new Uri(SamlSpHarness.Origin, SamlEndpoints.SpAcsPath).AbsoluteUri, null, null,
                 SamlNames.NameIdPersistent)),

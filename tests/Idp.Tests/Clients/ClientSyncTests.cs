@@ -1,5 +1,6 @@
 using System.Net;
 using Federation.Core.Feed;
+using Federation.Core.Secrets;
 using Federation.Idp.Tests.Infrastructure;
 
 namespace Federation.Idp.Tests.Clients;
@@ -46,7 +47,7 @@ public sealed class ClientSyncTests(IdpHost idp) : IClassFixture<IdpHost>
 
         await idp.PublishAsync(systems => systems.Append(new FeedSystem("ny", "Ny e-tjänst", LifecyclePhase.Driftsattning,
             new FeedAccessPolicy([], [], [], "loa2"), [],
-            new FeedOidcClient(NewClient, "ny-e-tjanst-secret-1234", [], [], ["client_credentials"], ["federation.feed"]))));
+            new FeedOidcClient(NewClient, ClientSecretHash.Create("ny-e-tjanst-secret-1234"), [], [], ["client_credentials"], ["federation.feed"]))));
 
         Assert.Equal(HttpStatusCode.OK, (await rp.ClientCredentialsAsync("federation.feed")).Status);
     }

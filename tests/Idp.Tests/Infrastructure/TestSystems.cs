@@ -1,4 +1,5 @@
 using Federation.Core.Feed;
+using Federation.Core.Secrets;
 
 namespace Federation.Idp.Tests.Infrastructure;
 
@@ -23,6 +24,7 @@ public static class TestSystems
     /// <summary>LIKA: teachers and principals at Björkskolan.</summary>
     public const string LikaId = "lika";
     public const string LikaSecret = "lika-test-secret-1234";
+    public const string LikaLogout = "http://127.0.0.1:7001/lika-signed-out";
 
     private static readonly FeedAccessPolicy Anyone = new([], [], [], "loa2");
 
@@ -30,25 +32,25 @@ public static class TestSystems
     [
         new FeedSystem("skolportalen", "Skolportalen", LifecyclePhase.AnvandningOchSupport, Anyone,
             ["name", "given_name", "family_name", "email", "roles", "school_units", "acr"],
-            new FeedOidcClient(PortalId, PortalSecret, [PortalRedirect], [PortalLogout],
+            new FeedOidcClient(PortalId, ClientSecretHash.Create(PortalSecret), [PortalRedirect], [PortalLogout],
                 ["authorization_code", "refresh_token"], ["federation.register"])),
         new FeedSystem("lunchmenyn", "Lunchmenyn", LifecyclePhase.AnvandningOchSupport, Anyone,
             ["given_name"],
-            new FeedOidcClient(MinimalId, MinimalSecret, [Redirect], [], ["authorization_code", "refresh_token"], [])),
+            new FeedOidcClient(MinimalId, ClientSecretHash.Create(MinimalSecret), [Redirect], [], ["authorization_code", "refresh_token"], [])),
         new FeedSystem("elevhalsan", "Elevhälsan", LifecyclePhase.AnvandningOchSupport, Anyone with { AssuranceLevel = "loa3" },
             ["name", "personnummer", "acr"],
-            new FeedOidcClient(Loa3Id, Loa3Secret, [Redirect], [], ["authorization_code"], [])),
+            new FeedOidcClient(Loa3Id, ClientSecretHash.Create(Loa3Secret), [Redirect], [], ["authorization_code"], [])),
         new FeedSystem("larplattform", "Lärplattformen", LifecyclePhase.Driftsattning, Anyone,
             ["name", "roles"],
             new FeedOidcClient(PublicId, null, [Redirect], [], ["authorization_code", "refresh_token"], [])),
         new FeedSystem("rektorsportalen", "Rektorsportalen", LifecyclePhase.AnvandningOchSupport, Anyone with { Roles = ["rektor"] },
             ["name", "roles"],
-            new FeedOidcClient(PrincipalsId, PrincipalsSecret, [Redirect], [], ["authorization_code", "refresh_token"], [])),
+            new FeedOidcClient(PrincipalsId, ClientSecretHash.Create(PrincipalsSecret), [Redirect], [], ["authorization_code", "refresh_token"], [])),
         new FeedSystem("lika", "LIKA", LifecyclePhase.AnvandningOchSupport, Anyone with { Roles = ["larare", "rektor"], SchoolUnits = ["41526371"] },
             ["name", "roles", "school_units"],
-            new FeedOidcClient(LikaId, LikaSecret, [Redirect], [], ["authorization_code", "refresh_token"], [])),
+            new FeedOidcClient(LikaId, ClientSecretHash.Create(LikaSecret), [Redirect], [LikaLogout], ["authorization_code", "refresh_token"], [])),
         new FeedSystem("schema", "Schemaläggning", LifecyclePhase.AnvandningOchSupport, Anyone,
             [],
-            new FeedOidcClient(BatchId, BatchSecret, [], [], ["client_credentials"], ["federation.feed"])),
+            new FeedOidcClient(BatchId, ClientSecretHash.Create(BatchSecret), [], [], ["client_credentials"], ["federation.feed"])),
     ]);
 }

@@ -40,12 +40,12 @@ public sealed class BrowserClientCorsTests(IdpHost idp) : IClassFixture<IdpHost>
         var feed = TestSystems.Feed();
         Assert.True(Federation.Idp.Oidc.BrowserClientCors.IsRegisteredPublicOrigin(feed, "http://127.0.0.1:7001"));
 
-        var withoutPublic = feed with { Systems = feed.Systems.Where(s => s.OidcClient?.ClientSecret is not null).ToList() };
+        var withoutPublic = feed with { Systems = feed.Systems.Where(s => s.OidcClient?.ClientSecretHash is not null).ToList() };
         Assert.False(Federation.Idp.Oidc.BrowserClientCors.IsRegisteredPublicOrigin(withoutPublic, "http://127.0.0.1:7001"));
 
         var retired = feed with
         {
-            Systems = feed.Systems.Select(s => s.OidcClient?.ClientSecret is null && s.OidcClient is not null
+            Systems = feed.Systems.Select(s => s.OidcClient?.ClientSecretHash is null && s.OidcClient is not null
                 ? s with { Lifecycle = Federation.Core.Feed.LifecyclePhase.Avvecklad } : s).ToList(),
         };
         Assert.False(Federation.Idp.Oidc.BrowserClientCors.IsRegisteredPublicOrigin(retired, "http://127.0.0.1:7001"));

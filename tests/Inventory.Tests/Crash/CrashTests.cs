@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Federation.Inventory.Tests.Support;
 
@@ -91,37 +90,4 @@ public sealed class CrashTests : IAsyncLifetime
         Assert.True(verify["valid"]!.GetValue<bool>(), verify.ToJsonString());
         Assert.True(verify["entries"]!.GetValue<long>() >= acknowledged.Count);
     }
-}
-
-/// <summary>The built inventory as its own process (<see cref="ServiceProcess"/>) on a port the OS chooses.</summary>
-public sealed class InventoryProcess : IAsyncDisposable
-{
-    private readonly ServiceProcess process;
-
-    private InventoryProcess(ServiceProcess process) => this.process = process;
-
-    public Uri Address => process.BaseAddress;
-
-    public static async Task<InventoryProcess> StartAsync(string database, string authority) =>
-        new(await ServiceProcess.StartAsync("inventory", ServiceProcess.LocateDll("inventory", "Federation.Inventory.dll"), 0,
-            new Dictionary<string, string>
-            {
-                ["ASPNETCORE_ENVIRONMENT"] = "Production",
-                ["Database__Provider"] = "sqlite",
-                ["Database__ConnectionString"] = $"Data Source={database}",
-                ["Auth__Authority"] = authority,
-            },
-            healthPath: "health/ready"));
-
-    public HttpClient Client(string token)
-    {
-        var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(30) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
-    }
-
-    /// <summary>SIGKILL: no shutdown hooks, no flushing, like a power cut for the process.</summary>
-    public void Kill() => process.Kill();
-
-    public ValueTask DisposeAsync() => process.DisposeAsync();
 }

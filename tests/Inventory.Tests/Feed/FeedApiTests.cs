@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using Federation.Core.Attributes;
 using Federation.Core.Feed;
+using Federation.Core.Secrets;
 using Federation.Inventory.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -34,7 +35,10 @@ public abstract class FeedApiTests(InventoryHost host)
         var gateway = feed.FindByClientId("federation-gateway")!;
         Assert.Equal("federation", gateway.Id);
         var client = gateway.OidcClient!;
-        Assert.Equal("gateway-demo-secret", client.ClientSecret);
+        // The feed carries the secret's hash only, never the secret.
+        Assert.Null(client.ClientSecret);
+        Assert.True(ClientSecretHash.Verify("gateway-demo-secret", client.ClientSecretHash));
+        Assert.DoesNotContain("gateway-demo-secret", json, StringComparison.Ordinal);
         Assert.Equal(["http://127.0.0.1:5000/signin-oidc"], client.RedirectUris);
         Assert.Equal(["http://127.0.0.1:5000/signout-callback-oidc"], client.PostLogoutRedirectUris);
         Assert.Equal(["authorization_code", "refresh_token", "client_credentials"], client.GrantTypes);

@@ -19,6 +19,8 @@ public sealed class InventoryFactory(string provider, string connectionString, s
         builder.UseSetting("Database:ConnectionString", connectionString);
         builder.UseSetting("Auth:Authority", authority);
         builder.UseSetting("Urls", "http://127.0.0.1:0");
+        builder.UseSetting("Database:SeedDemo", "true");
+        builder.UseSetting("Audit:Key", InventoryProcess.AuditKey);
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             builder.UseSetting(key, value);

@@ -63,8 +63,9 @@ public static class Samples
     public static SystemRecord System(string id, LifecyclePhase lifecycle = LifecyclePhase.AnvandningOchSupport) => new(
         id, $"Testsystem {id} – åäö", "Ett system för test.", "Leverantör AB", "verksamhetssystem",
         "Bildningsförvaltningen", "Utvecklingsavdelningen", lifecycle,
-        new Integration(OidcClient: new FeedOidcClient($"client-{id}", $"secret-{id}", [$"https://{id}.example.se/signin-oidc"], [],
-            ["authorization_code"], [])),
+        new Integration(OidcClient: new FeedOidcClient($"client-{id}", null, [$"https://{id}.example.se/signin-oidc"], [],
+            ["authorization_code"], [])
+        { ClientSecret = $"secret-{id}" }),
         new ProcessingRecord("Bildningsnämnden", "bn@kommun.example.se", null, ["Undervisning"], ["e"], ["elever", "personal"],
             [PersonalDataCategory.Identifier, PersonalDataCategory.Name, PersonalDataCategory.Contact], [], ["Leverantör AB"], [],
             "Gallras efter 1 år", 365, ["TLS"], new ProcessorAgreement("Leverantör AB", true, new DateOnly(2099, 12, 31)), true),

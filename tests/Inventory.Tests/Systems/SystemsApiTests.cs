@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Federation.Core.Attributes;
 using Federation.Core.Feed;
+using Federation.Core.Secrets;
 using Federation.Inventory.Domain;
 using Federation.Inventory.Register;
 using Federation.Inventory.Tests.Support;
@@ -240,7 +241,7 @@ public abstract class SystemsApiTests(InventoryHost host)
         Assert.Equal(HttpStatusCode.OK, (await admin.PutJson("/api/systems/hemlighet", record with { Name = "Ändrad" }, got.ETagOf())).StatusCode);
 
         var feed = await (await host.FeedReader().GetAsync("/api/federation/feed")).Read<FederationFeed>();
-        Assert.Equal("secret-hemlighet", feed.Systems.Single(s => s.Id == "hemlighet").OidcClient!.ClientSecret);
+        Assert.True(ClientSecretHash.Verify("secret-hemlighet", feed.Systems.Single(s => s.Id == "hemlighet").OidcClient!.ClientSecretHash));
     }
 
     [Fact]
