@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 root=$(pwd)
+started=$SECONDS
 
 scripts/install-test-deps.sh
 
@@ -25,7 +26,10 @@ rm -rf "$results"; mkdir -p "$results"
 dotnet build Federation.sln -c Release -nologo -v q
 status=0
 # One test project at a time: parallel projects on 2 cores starve each other's timeouts.
+# A test host that hangs is stopped after 10 minutes with a dump in the results folder, so a
+# hang fails the run with evidence instead of eating CI's time.
 dotnet test Federation.sln -c Release --no-build -nologo -m:1 \
+  --blame-hang-timeout 10m --blame-hang-dump-type mini \
   --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" || status=$?
 
 # One closing line that any reader understands.
@@ -37,5 +41,7 @@ for trx in "$results"/*.trx; do
   n=$(sed -n 's/.* notExecuted="\([0-9]*\)".*/\1/p' <<<"$line")
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${n:-0}))
 done
+elapsed=$((SECONDS - started))
+echo "test.sh ran $((elapsed / 60)) min $((elapsed % 60)) s"
 echo "$passed passed, $failed failed, $skipped skipped"
 if [[ $status -ne 0 || $failed -ne 0 || $passed -eq 0 ]]; then exit 1; fi

@@ -107,7 +107,8 @@ public sealed class FederationFeedClientTests : IDisposable
         }
 
         // The register is gone (its port is closed); a new process starts from the disk copy.
-        await using var restarted = BuildClient(new Uri("http://127.0.0.1:9/api/federation/feed"));
+        using var gone = new ClosedPort();
+        await using var restarted = BuildClient(gone.Url("/api/federation/feed"));
         var again = restarted.GetRequiredService<IFederationFeedSource>();
         Assert.Equal(3, again.Current?.Version);
         Assert.Equal("intranat", again.Current!.Systems.Single().Id);

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace Federation.EndToEnd.Tests.Infrastructure;
@@ -88,50 +87,20 @@ public static partial class CodeFlowClientForms
         {
             ["UserName"] = userName,
             ["Password"] = password,
-            ["ReturnUrl"] = Hidden(html, "ReturnUrl"),
-            ["Started"] = Hidden(html, "Started"),
-            ["__RequestVerificationToken"] = Hidden(html, "__RequestVerificationToken"),
+            ["ReturnUrl"] = Hidden(page, html, "ReturnUrl"),
+            ["Started"] = Hidden(page, html, "Started"),
+            ["__RequestVerificationToken"] = Hidden(page, html, "__RequestVerificationToken"),
         }));
 
-    private static string Hidden(string html, string name)
-    {
-        foreach (Match input in InputTag().Matches(html))
-        {
-            if (input.Value.Contains($"name=\"{name}\"", StringComparison.Ordinal))
-            {
-                var value = ValueAttribute().Match(input.Value);
-                return value.Success ? WebUtility.HtmlDecode(value.Groups[1].Value) : "";
-            }
-        }
-        throw new InvalidOperationException($"The login form has no field {name}:\n{html}");
-    }
+    private static string Hidden(Uri page, string html, string name) =>
+        HtmlForm.Read(page, html).Inputs.TryGetValue(name, out var value)
+            ? value
+            : throw new InvalidOperationException($"The login form has no field {name}:\n{html}");
 
     /// <summary>All named inputs of a page's form (e.g. the idp's form_post answer) and where it posts to.</summary>
     public static (Uri Action, Dictionary<string, string> Fields) Form(Uri page, string html)
     {
-        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (Match input in InputTag().Matches(html))
-        {
-            var name = NameAttribute().Match(input.Value);
-            if (name.Success)
-            {
-                var value = ValueAttribute().Match(input.Value);
-                fields[WebUtility.HtmlDecode(name.Groups[1].Value)] = value.Success ? WebUtility.HtmlDecode(value.Groups[1].Value) : "";
-            }
-        }
-        var action = ActionAttribute().Match(html);
-        return (action.Success ? new Uri(page, WebUtility.HtmlDecode(action.Groups[1].Value)) : page, fields);
+        var form = HtmlForm.Read(page, html);
+        return (form.Action, new Dictionary<string, string>(form.Inputs, StringComparer.Ordinal));
     }
-
-    [GeneratedRegex("name=\"([^\"]*)\"")]
-    private static partial Regex NameAttribute();
-
-    [GeneratedRegex("<form[^>]*action=\"([^\"]*)\"", RegexOptions.IgnoreCase)]
-    private static partial Regex ActionAttribute();
-
-    [GeneratedRegex("<input[^>]*>", RegexOptions.IgnoreCase)]
-    private static partial Regex InputTag();
-
-    [GeneratedRegex("value=\"([^\"]*)\"")]
-    private static partial Regex ValueAttribute();
 }

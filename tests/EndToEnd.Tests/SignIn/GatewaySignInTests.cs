@@ -7,14 +7,6 @@ namespace Federation.EndToEnd.Tests.SignIn;
 [Collection(FederationCollection.Name)]
 public sealed class GatewaySignInTests(FederationStack stack)
 {
-    private static async Task<IBrowser> LaunchAsync(IPlaywright playwright) =>
-        await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-        });
-
     private async Task<IPage> SignInAtProCapitaAsync(IBrowser browser, string userName)
     {
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { Locale = "sv-SE" });
@@ -32,7 +24,7 @@ public sealed class GatewaySignInTests(FederationStack stack)
     public async Task A_school_secretary_signs_in_and_ProCapita_sees_her_identity_with_a_verified_signature()
     {
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await LaunchAsync(playwright);
+        await using var browser = await Chromium.LaunchAsync(playwright);
 
         var page = await SignInAtProCapitaAsync(browser, "sara.sekreterare");
 
@@ -51,7 +43,7 @@ public sealed class GatewaySignInTests(FederationStack stack)
     public async Task A_teacher_is_refused_by_ProCapitas_policy_with_the_reason()
     {
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await LaunchAsync(playwright);
+        await using var browser = await Chromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { Locale = "sv-SE" });
 
         await page.GotoAsync(new Uri(stack.Gateway.BaseAddress, "procapita/").AbsoluteUri);

@@ -54,7 +54,7 @@ public sealed class SignInTraceTests(FederationStack stack)
             Assert.Contains(stack.Idp.Output, line => line.Contains("TraceId:" + traceId, StringComparison.Ordinal)
                 && line.Contains("/connect/token", StringComparison.Ordinal));
             return Task.FromResult(true);
-        }, TimeSpan.FromSeconds(5), $"trace {traceId} in the gateway's and the idp's logs");
+        }, TimeSpan.FromSeconds(60), $"trace {traceId} in the gateway's and the idp's logs");
     }
 
     private static string ActivityTraceId() => System.Diagnostics.ActivityTraceId.CreateRandom().ToHexString();

@@ -98,7 +98,7 @@ public sealed class SessionTicketCacheTests
 }
 
 /// <summary>Session cookies made by the gateway's own cookie format, as its sign-in would set them.</summary>
-public sealed class SessionCookieTests(GatewayRig rig) : IClassFixture<GatewayRig>
+public sealed class SessionCookieTests(FakeClockGatewayRig rig) : IClassFixture<FakeClockGatewayRig>
 {
     private string SessionCookie(DateTimeOffset expires, string role = "larare")
     {
@@ -108,7 +108,7 @@ public sealed class SessionCookieTests(GatewayRig rig) : IClassFixture<GatewayRi
                 new Claim("school_units", DemoFeed.Bjorkskolan), new Claim("acr", "loa2"),
             ],
             CookieAuthenticationDefaults.AuthenticationScheme, "name", "roles");
-        var properties = new AuthenticationProperties { IssuedUtc = DateTimeOffset.UtcNow, ExpiresUtc = expires };
+        var properties = new AuthenticationProperties { IssuedUtc = rig.Clock.GetUtcNow(), ExpiresUtc = expires };
         // What the gateway exchanges for each system's own token (the test issuer's stand-in for a refresh token).
         properties.StoreTokens([new AuthenticationToken
         {
@@ -132,7 +132,7 @@ public sealed class SessionCookieTests(GatewayRig rig) : IClassFixture<GatewayRi
     [Fact]
     public async Task A_session_cookie_reaches_the_backend_as_signed_headers_on_every_request()
     {
-        var cookie = SessionCookie(DateTimeOffset.UtcNow.AddHours(1));
+        var cookie = SessionCookie(rig.Clock.GetUtcNow().AddHours(1));
 
         for (var i = 0; i < 3; i++)
         {
@@ -146,15 +146,15 @@ public sealed class SessionCookieTests(GatewayRig rig) : IClassFixture<GatewayRi
     }
 
     [Fact]
-    public async Task A_session_that_has_expired_signs_nobody_in_though_its_cookie_was_seen_before()
+    public void A_session_that_has_expired_signs_nobody_in_though_its_cookie_was_seen_before()
     {
-        var cookie = SessionCookie(DateTimeOffset.UtcNow.AddSeconds(2));
+        var cookie = SessionCookie(rig.Clock.GetUtcNow().AddSeconds(2));
         using (var response = Send(cookie))
         {
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
-        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        rig.Clock.Advance(TimeSpan.FromSeconds(3)); // the gateway's clock: past the session's end
 
         using var expired = Send(cookie);
         Assert.Equal(HttpStatusCode.Redirect, expired.StatusCode); // to the idp's sign-in
@@ -163,7 +163,7 @@ public sealed class SessionCookieTests(GatewayRig rig) : IClassFixture<GatewayRi
     [Fact]
     public void A_changed_cookie_is_refused_though_the_real_one_was_seen_before()
     {
-        var cookie = SessionCookie(DateTimeOffset.UtcNow.AddHours(1));
+        var cookie = SessionCookie(rig.Clock.GetUtcNow().AddHours(1));
         using (var response = Send(cookie))
         {
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -179,7 +179,7 @@ public sealed class SessionCookieTests(GatewayRig rig) : IClassFixture<GatewayRi
     [Fact]
     public void The_policy_is_checked_on_every_request_for_a_cached_session()
     {
-        var student = SessionCookie(DateTimeOffset.UtcNow.AddHours(1), role: "elev");
+        var student = SessionCookie(rig.Clock.GetUtcNow().AddHours(1), role: "elev");
 
         using (var allowed = Send(student, "/echo/"))
         {

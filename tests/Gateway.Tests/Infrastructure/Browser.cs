@@ -1,6 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
-using System.Text.RegularExpressions;
 
 namespace Federation.Gateway.Tests.Infrastructure;
 
@@ -62,46 +60,12 @@ internal sealed partial class Browser(Uri idp, string user, string password, str
 
     private Task<HttpResponseMessage> PostFormAsync(Uri page, string html, Dictionary<string, string> fields)
     {
-        var form = new Dictionary<string, string>(fields);
-        foreach (Match input in InputTag().Matches(html))
-        {
-            var attributes = Attribute().Matches(input.Value).ToDictionary(a => a.Groups[1].Value.ToLowerInvariant(), a => WebUtility.HtmlDecode(a.Groups[2].Value));
-            if (attributes.GetValueOrDefault("type") == "hidden" && attributes.TryGetValue("name", out var name))
-            {
-                form.TryAdd(name, attributes.GetValueOrDefault("value") ?? "");
-            }
-        }
-        var action = FormAction().Match(html) is { Success: true } m ? new Uri(page, WebUtility.HtmlDecode(m.Groups[1].Value)) : page;
-        return Http.PostAsync(action, new FormUrlEncodedContent(form));
+        var form = HtmlForm.Read(page, html);
+        return Http.PostAsync(form.Action, form.Submit(fields));
     }
 
-    /// <summary>RFC 6238 code (SHA-1, 30 s, 6 digits), as an authenticator app shows it.</summary>
-    public static string Totp(string base32Secret)
-    {
-        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-        var bits = string.Concat(base32Secret.TrimEnd('=').ToUpperInvariant().Select(c => Convert.ToString(alphabet.IndexOf(c), 2).PadLeft(5, '0')));
-        var key = Enumerable.Range(0, bits.Length / 8).Select(i => Convert.ToByte(bits.Substring(i * 8, 8), 2)).ToArray();
-        var counter = BitConverter.GetBytes(DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 30);
-        if (BitConverter.IsLittleEndian)
-        {
-            Array.Reverse(counter);
-        }
-#pragma warning disable CA5350 // RFC 6238 authenticator codes are HMAC-SHA1 by definition
-        var hash = HMACSHA1.HashData(key, counter);
-#pragma warning restore CA5350
-        var offset = hash[^1] & 0x0f;
-        var code = ((hash[offset] & 0x7f) << 24 | hash[offset + 1] << 16 | hash[offset + 2] << 8 | hash[offset + 3]) % 1_000_000;
-        return code.ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
-    }
+    /// <summary>RFC 6238 code, as an authenticator app shows it.</summary>
+    public static string Totp(string base32Secret) => Federation.Testing.Totp.Code(base32Secret);
 
     public void Dispose() => Http.Dispose();
-
-    [GeneratedRegex("<input[^>]*>", RegexOptions.IgnoreCase)]
-    private static partial Regex InputTag();
-
-    [GeneratedRegex("([a-zA-Z-]+)=\"([^\"]*)\"")]
-    private static partial Regex Attribute();
-
-    [GeneratedRegex("<form[^>]*action=\"([^\"]+)\"", RegexOptions.IgnoreCase)]
-    private static partial Regex FormAction();
 }

@@ -8,11 +8,14 @@ internal static class DemoFeed
     public const string Bjorkskolan = "41526371";
     public const string Ekdalsgymnasiet = "29384756";
 
+    /// <summary>A system only the metrics test publishes, so its measurements are told apart from parallel tests'.</summary>
+    public const string MetricsOnly = "matsystem";
+
     /// <summary>Every system id a test uses, so the rig can give each a signing key.</summary>
     public static readonly string[] SystemIds =
     [
         "echo", "larare", "grupp", "bjork", "mfa", "tokenapi", "pair", "avveckling", "gamla",
-        "nytt", "policyandras", "tillfalligt1", "tillfalligt2", "kortlivat", "efterfoljare", "procapita",
+        "nytt", "policyandras", "tillfalligt1", "tillfalligt2", "kortlivat", "efterfoljare", "procapita", MetricsOnly,
         "forskola", "pctoken", "portaltoken",
     ];
 

@@ -6,15 +6,20 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Federation.Gateway.Tests.Infrastructure;
 
 /// <summary>The gateway itself (Program) on real Kestrel, configured for a test.</summary>
-internal sealed class GatewayHost(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+internal sealed class GatewayHost(IReadOnlyDictionary<string, string?> settings, TimeProvider? time = null) : WebApplicationFactory<Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        if (time is not null)
+        {
+            builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton(time)));
+        }
         builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(settings));
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
     }
@@ -25,6 +30,14 @@ internal sealed class GatewayHost(IReadOnlyDictionary<string, string?> settings)
         StartServer();
         return new Uri(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
     }
+}
+
+/// <summary>A rig whose gateway runs on a clock the test turns (session expiry without waiting for it).</summary>
+public sealed class FakeClockGatewayRig : GatewayRig
+{
+    public Microsoft.Extensions.Time.Testing.FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+
+    protected override TimeProvider? Time => Clock;
 }
 
 /// <summary>
@@ -51,6 +64,9 @@ public class GatewayRig : IAsyncLifetime
     protected virtual void Configure(Dictionary<string, string?> settings)
     {
     }
+
+    /// <summary>The time the gateway sees; null for the system clock.</summary>
+    protected virtual TimeProvider? Time => null;
 
     /// <summary>For peers the gateway needs to know before it starts (e.g. the real idp).</summary>
     protected virtual Task BeforeGatewayAsync() => Task.CompletedTask;
@@ -100,7 +116,7 @@ public class GatewayRig : IAsyncLifetime
         }
         Configure(settings);
         _gateway?.Dispose();
-        _gateway = new GatewayHost(settings);
+        _gateway = new GatewayHost(settings, Time);
         GatewayAddress = _gateway.Start();
     }
 

@@ -1,7 +1,6 @@
 extern alias idp;
 
 using System.Net;
-using System.Net.Sockets;
 using Federation.Core.Feed;
 using Federation.Core.Secrets;
 using Microsoft.AspNetCore.Hosting;
@@ -32,13 +31,17 @@ public sealed class IdpRig : GatewayRig
 
     public Uri IdpAddress { get; private set; } = null!;
 
-    protected override async Task BeforeGatewayAsync()
-    {
-        using (var socket = new TcpListener(IPAddress.Loopback, 0))
+    protected override Task BeforeGatewayAsync() =>
+        // The issuer is configuration, so the port is chosen before the start (retried if taken meanwhile).
+        Loopback.StartOnFreePortAsync(port =>
         {
-            socket.Start();
-            IdpAddress = new Uri($"http://127.0.0.1:{((IPEndPoint)socket.LocalEndpoint).Port}/");
-        }
+            StartIdp(port);
+            return Task.FromResult(true);
+        });
+
+    private void StartIdp(int port)
+    {
+        IdpAddress = new Uri($"http://127.0.0.1:{port}/");
         var settings = new Dictionary<string, string?>
         {
             ["Urls"] = IdpAddress.AbsoluteUri,
@@ -58,8 +61,16 @@ public sealed class IdpRig : GatewayRig
             builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(settings));
         });
         _idp.UseKestrel(o => o.Listen(IPAddress.Loopback, IdpAddress.Port));
-        _idp.StartServer();
-        await Task.CompletedTask;
+        try
+        {
+            _idp.StartServer();
+        }
+        catch
+        {
+            _idp.Dispose();
+            _idp = null;
+            throw;
+        }
     }
 
     protected override void Configure(Dictionary<string, string?> settings)

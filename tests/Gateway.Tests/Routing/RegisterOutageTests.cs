@@ -14,13 +14,14 @@ public sealed class RegisterOutageTests(GatewayRig rig) : IClassFixture<GatewayR
         Assert.True(File.Exists(rig.CachePath));
 
         rig.Register.Down = true;
-        rig.Register.Publish(f => f); // ends the long-poll, so the next poll meets the outage
+        rig.Register.Publish(f => f with { }); // ends the long-poll, so the next poll meets the outage
         await Loopback.EventuallyAsync(async () => (await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.ServiceUnavailable, "not ready");
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/echo/")).StatusCode);
 
         // A restart while the register is still unreachable: start from the kept feed.
         rig.StopGateway();
-        rig.StartGateway(new Uri("http://127.0.0.1:9/api/federation/feed"));
+        using var unreachable = new ClosedPort();
+        rig.StartGateway(unreachable.Url("/api/federation/feed"));
         using var restarted = rig.Client(rig.Issuer.Mint("anna.larare", roles: ["larare"]));
         Assert.Equal(HttpStatusCode.OK, (await restarted.GetAsync("/echo/")).StatusCode);
         var ready = await restarted.GetAsync("/health/ready");

@@ -71,7 +71,9 @@ public sealed class ReloadTests(GatewayRig rig) : IClassFixture<GatewayRig>
                 .With(f.Get("echo") with { Backend = f.Get("echo").Backend! with { Upstreams = set.Select(u => u.ToString()).ToArray() } })
                 .With(f.Get("pair") with { Release = ["given_name", "roles"] })
                 .With(DemoFeed.System("tillfalligt" + set.Length, "/tillfalligt" + set.Length, set, DemoFeed.Anyone)));
-            await Task.Delay(300);
+            // Requests run on every configuration: a few complete on this one before the next change.
+            var before = Volatile.Read(ref succeeded);
+            await Eventually.TrueAsync(() => Volatile.Read(ref succeeded) >= before + 8 || failures.Count > 0, what: "requests on the new configuration");
         }
         await stop.CancelAsync();
         await Task.WhenAll(workers);

@@ -131,14 +131,12 @@ public sealed partial class BridgeBrowser(BridgingHosts hosts, string realm, str
             var main = body.IndexOf("<main", StringComparison.Ordinal) is var i and >= 0 ? body[i..] : body;
             if (response.StatusCode == HttpStatusCode.OK && body.Contains("name=\"SAMLResponse\"", StringComparison.Ordinal))
             {
-                var action = new Uri(at, WebUtility.HtmlDecode(FormAction().Match(body).Groups["action"].Value));
-                var fields = HiddenInput().Matches(body).ToDictionary(
-                    m => WebUtility.HtmlDecode(m.Groups["name"].Value), m => WebUtility.HtmlDecode(m.Groups["value"].Value));
-                if (action.Authority != hosts.Idp.BaseAddress.Authority)
+                var form = HtmlForm.Read(at, body);
+                if (form.Action.Authority != hosts.Idp.BaseAddress.Authority)
                 {
-                    return new BrowserOutcome(null, fields, action);
+                    return new BrowserOutcome(null, form.Hidden, form.Action);
                 }
-                response = await Http.PostAsync(action, new FormUrlEncodedContent(fields)); // the upstream's Response to our ACS
+                response = await Http.PostAsync(form.Action, form.Submit()); // the upstream's Response to our ACS
                 continue;
             }
             throw new InvalidOperationException($"Unexpected {(int)response.StatusCode} at {at}: {main[..Math.Min(main.Length, 1200)]}");
@@ -150,13 +148,8 @@ public sealed partial class BridgeBrowser(BridgingHosts hosts, string realm, str
     public async Task<HttpResponseMessage> SubmitFormAsync(Uri pageUrl, Dictionary<string, string> fields)
     {
         var page = await Http.GetStringAsync(pageUrl);
-        var form = new Dictionary<string, string>(fields);
-        foreach (Match hidden in HiddenInput().Matches(page))
-        {
-            form.TryAdd(WebUtility.HtmlDecode(hidden.Groups["name"].Value), WebUtility.HtmlDecode(hidden.Groups["value"].Value));
-        }
-        var action = FormAction().Match(page) is { Success: true } m ? new Uri(pageUrl, WebUtility.HtmlDecode(m.Groups["action"].Value)) : pageUrl;
-        return await Http.PostAsync(action, new FormUrlEncodedContent(form));
+        var form = HtmlForm.Read(pageUrl, page);
+        return await Http.PostAsync(form.Action, form.Submit(fields));
     }
 
     private static string Inflate(string base64)
@@ -167,12 +160,6 @@ public sealed partial class BridgeBrowser(BridgingHosts hosts, string realm, str
     }
 
     public void Dispose() => Portal.Dispose();
-
-    [GeneratedRegex("<input(?=[^>]*type=\"hidden\")(?=[^>]*name=\"(?<name>[^\"]+)\")(?=[^>]*value=\"(?<value>[^\"]*)\")[^>]*>", RegexOptions.IgnoreCase)]
-    private static partial Regex HiddenInput();
-
-    [GeneratedRegex("<form[^>]*action=\"(?<action>[^\"]+)\"", RegexOptions.IgnoreCase)]
-    private static partial Regex FormAction();
 
     [GeneratedRegex("<a(?=[^>]*data-upstream=\"(?<name>[^\"]+)\")(?=[^>]*href=\"(?<href>[^\"]+)\")[^>]*>", RegexOptions.IgnoreCase)]
     private static partial Regex UpstreamLink();

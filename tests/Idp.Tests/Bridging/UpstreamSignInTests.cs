@@ -1,8 +1,12 @@
 using System.Diagnostics.Metrics;
+using System.IO.Compression;
 using System.Net;
+using System.Text;
+using System.Text.RegularExpressions;
 using Federation.Idp.Identity;
 using Federation.Idp.Saml;
 using Federation.Idp.Tests.Infrastructure;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace Federation.Idp.Tests.Bridging;
 
@@ -119,14 +123,23 @@ public sealed class UpstreamSignInTests(BridgingHosts hosts)
     {
         using var logins = new LoginCounter();
         using var browser = new BridgeBrowser(hosts, BridgingHosts.SamlUpstream);
+        // A real pending request to this collection's upstream, so the refusal is counted under its
+        // name: the listener hears every idp in the process, and other classes refuse SAML in parallel.
+        var requestId = await PendingRequestIdAsync(browser.Http, BridgingHosts.SamlUpstream);
 
         var response = await browser.Http.PostAsync(SamlEndpoints.SpAcsPath, new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["SAMLResponse"] = Convert.ToBase64String("<samlp:Response xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" ID=\"_x\" Version=\"2.0\"/>"u8.ToArray()),
+            ["SAMLResponse"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(
+                $"""
+                <samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_x" Version="2.0" InResponseTo="{requestId}">
+                  <samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>
+                  <saml:Assertion ID="_a" Version="2.0"/>
+                </samlp:Response>
+                """)),
         }));
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        Assert.Contains(logins.Seen, l => l.Protocol == "saml" && l.Outcome != "success");
+        Assert.Contains(logins.Seen, l => l.Protocol == "saml" && l.Upstream == BridgingHosts.SamlUpstream && l.Outcome != "success");
         await AssertSignedOutAsync(browser);
     }
 
@@ -152,6 +165,29 @@ public sealed class UpstreamSignInTests(BridgingHosts hosts)
         var response = await browser.Http.GetAsync(browser.Portal.AuthorizeUrl(challenge));
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.StartsWith("/login", response.Headers.Location!.OriginalString, StringComparison.Ordinal);
+    }
+
+    /// <summary>Starts a sign-in at <paramref name="upstream"/> and returns the ID of the AuthnRequest our SP sent (redirect or POST binding).</summary>
+    private static async Task<string> PendingRequestIdAsync(HttpClient browser, string upstream)
+    {
+        using var start = await browser.GetAsync($"/saml/sp/login/{upstream}?returnUrl=%2F");
+        string request;
+        if (start.Headers.Location is { } location)
+        {
+            var encoded = QueryHelpers.ParseQuery(location.Query)["SAMLRequest"].ToString();
+            using var deflate = new DeflateStream(new MemoryStream(Convert.FromBase64String(encoded)), CompressionMode.Decompress);
+            using var reader = new StreamReader(deflate, Encoding.UTF8);
+            request = await reader.ReadToEndAsync();
+        }
+        else
+        {
+            var html = await start.Content.ReadAsStringAsync();
+            var value = Regex.Match(html, "name=\"SAMLRequest\"[^>]*value=\"([^\"]+)\"").Groups[1].Value;
+            request = Encoding.UTF8.GetString(Convert.FromBase64String(WebUtility.HtmlDecode(value)));
+        }
+        return Regex.Match(request, "\\bID=\"([^\"]+)\"").Groups[1].Value is { Length: > 0 } id
+            ? id
+            : throw new InvalidOperationException("No AuthnRequest ID in: " + request);
     }
 
     private sealed class MisconfiguredHost : IdpHost

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Federation.Core.Feed;
 using Federation.Idp.Clients;
 using Microsoft.AspNetCore.Hosting;
@@ -58,7 +57,22 @@ public class IdpHost : IAsyncLifetime
     private async Task StartAsync()
     {
         // A restart keeps the address: the issuer is part of every token.
-        BaseAddress ??= new Uri($"http://127.0.0.1:{FreePort()}/");
+        if (BaseAddress is not null)
+        {
+            await StartOnAsync();
+            return;
+        }
+        // The issuer is configuration, so the port is chosen before the start (retried if taken meanwhile).
+        await Loopback.StartOnFreePortAsync(async port =>
+        {
+            BaseAddress = new Uri($"http://127.0.0.1:{port}/");
+            await StartOnAsync();
+            return true;
+        });
+    }
+
+    private async Task StartOnAsync()
+    {
         var settings = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
             ["Idp:Issuer"] = Issuer,
@@ -97,7 +111,16 @@ public class IdpHost : IAsyncLifetime
             builder.ConfigureTestServices(ConfigureServices);
         });
         _factory.UseKestrel();
-        _factory.StartServer();
+        try
+        {
+            _factory.StartServer();
+        }
+        catch
+        {
+            await _factory.DisposeAsync();
+            _factory = null;
+            throw;
+        }
         // Ready when the clients of the first feed exist.
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await Services.GetRequiredService<ClientSync>().WaitForVersionAsync(Feed.Feed.Version, timeout.Token);
@@ -150,12 +173,5 @@ public class IdpHost : IAsyncLifetime
         {
             // a file still open on a slow shutdown: the temp folder is cleaned by the OS
         }
-    }
-
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
 }

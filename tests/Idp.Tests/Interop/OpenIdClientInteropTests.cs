@@ -29,13 +29,9 @@ public sealed class OpenIdClientInteropTests(IdpHost idp) : IClassFixture<IdpHos
                 ["IDP_PASSWORD"] = RelyingParty.DefaultPassword,
             },
         };
-        using var node = Process.Start(start)!;
-        var stdout = node.StandardOutput.ReadToEndAsync();
-        var stderr = node.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await node.WaitForExitAsync(timeout.Token);
+        var node = await PeerProcess.RunAsync(start, TimeSpan.FromMinutes(2));
 
-        var output = await stdout + await stderr;
+        var output = node.Output + node.Errors;
         Assert.True(node.ExitCode == 0, output);
         Assert.Contains("ok  code exchanged, ID token valid", output, StringComparison.Ordinal);
         Assert.Contains("ok  revoked refresh token refused", output, StringComparison.Ordinal);

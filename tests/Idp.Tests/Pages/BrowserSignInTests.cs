@@ -6,19 +6,11 @@ namespace Federation.Idp.Tests.Pages;
 /// <summary>A real browser (Debian's chromium) signs in through the UI, keyboard only, no JavaScript needed.</summary>
 public sealed class BrowserSignInTests(IdpHost idp) : IClassFixture<IdpHost>
 {
-    private static async Task<IBrowser> LaunchAsync(IPlaywright playwright) =>
-        await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-        });
-
     [Fact]
     public async Task A_person_signs_in_with_the_keyboard_and_the_client_gets_a_code()
     {
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await LaunchAsync(playwright);
+        await using var browser = await Chromium.LaunchAsync(playwright);
         // The UI must work without JavaScript.
         var context = await browser.NewContextAsync(new BrowserNewContextOptions { JavaScriptEnabled = false, Locale = "sv-SE" });
         var page = await context.NewPageAsync();
@@ -45,7 +37,7 @@ public sealed class BrowserSignInTests(IdpHost idp) : IClassFixture<IdpHost>
     public async Task A_wrong_password_shows_an_announced_error_in_english_when_chosen()
     {
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await LaunchAsync(playwright);
+        await using var browser = await Chromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { Locale = "sv-SE" });
 
         await page.GotoAsync(new Uri(idp.BaseAddress, "/login").AbsoluteUri);

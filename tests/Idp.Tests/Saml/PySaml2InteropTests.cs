@@ -36,13 +36,9 @@ public sealed class PySaml2InteropTests(SamlDatabaseFixture database) : IClassFi
         {
             start.ArgumentList.Add(argument);
         }
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, $"pysaml2 peer failed ({process.ExitCode}): {await stderr}");
-        return JsonDocument.Parse(await stdout).RootElement;
+        var peer = await PeerProcess.RunAsync(start, TimeSpan.FromSeconds(90));
+        Assert.True(peer.ExitCode == 0, $"pysaml2 peer failed ({peer.ExitCode}): {peer.Errors}");
+        return JsonDocument.Parse(peer.Output).RootElement;
     }
 
     private (string Key, string Cert) WritePem(X509Certificate2 certificate, string name)

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Federation.Core.Feed;
 using Federation.Idp.Saml;
 using Federation.Idp.Saml.Idp;
@@ -124,10 +123,14 @@ public sealed class SamlTestHost : IAsyncDisposable
         SamlSystem("google", GoogleEntityId, "https://google.test/acs", ["email"], nameIdFormat: SamlNames.NameIdEmail),
     ]);
 
-    public static async Task<SamlTestHost> StartAsync(
-        string directory, string connectionString, FederationFeed? feed = null, Dictionary<string, string?>? settings = null)
+    /// <summary>The entity ids carry the origin, so the port is chosen before the start (retried if taken meanwhile).</summary>
+    public static Task<SamlTestHost> StartAsync(
+        string directory, string connectionString, FederationFeed? feed = null, Dictionary<string, string?>? settings = null) =>
+        Loopback.StartOnFreePortAsync(port => StartOnAsync(port, directory, connectionString, feed, settings));
+
+    private static async Task<SamlTestHost> StartOnAsync(
+        int port, string directory, string connectionString, FederationFeed? feed, Dictionary<string, string?>? settings)
     {
-        var port = FreePort();
         var origin = new Uri($"http://127.0.0.1:{port}");
         var upstreamMetadata = Path.Combine(directory, $"upstream-{Guid.NewGuid():n}.xml");
         await File.WriteAllTextAsync(upstreamMetadata,
@@ -165,15 +168,16 @@ public sealed class SamlTestHost : IAsyncDisposable
         var app = builder.Build();
         app.MapSamlEndpoints();
         app.MapGet("/test-login", (string level, string returnUrl, TestSignInSession session) => session.Login(level, returnUrl));
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
         return new SamlTestHost(app, origin);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

@@ -68,10 +68,10 @@ public sealed class CrashTests : IAsyncLifetime
                 }
             })).ToList();
 
-            while (acknowledged.Count < 60)
-            {
-                await Task.Delay(20);
-            }
+            // Bounded: writers that all fail (the server refuses them) must fail the test, not hang it.
+            await Eventually.TrueAsync(() => acknowledged.Count >= 60 || writers.All(w => w.IsCompleted), seconds: 120,
+                what: "60 acknowledged writes");
+            Assert.True(acknowledged.Count >= 60, $"only {acknowledged.Count} writes were acknowledged before the writers stopped");
 
             first.Kill(); // SIGKILL while the writers are still sending.
             await stop.CancelAsync();

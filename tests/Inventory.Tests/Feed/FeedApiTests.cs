@@ -6,6 +6,7 @@ using Federation.Core.Secrets;
 using Federation.Inventory.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Federation.Inventory.Tests.Feed;
 
@@ -85,22 +86,6 @@ public abstract class FeedApiTests(InventoryHost host)
     }
 
     [Fact]
-    public async Task Long_poll_returns_as_soon_as_the_register_changes()
-    {
-        var reader = host.FeedReader();
-        var etag = (await reader.GetAsync("/api/federation/feed")).Headers.ETag!;
-
-        var poll = GetWithEtag(reader, etag, "?wait=30");
-        await Task.Delay(300);
-        Assert.False(poll.IsCompleted);
-        await host.Admin().PostJson("/api/systems", Samples.System("lang-fraga"));
-
-        var response = await poll;
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains((await response.Read<FederationFeed>()).Systems, s => s.Id == "lang-fraga");
-    }
-
-    [Fact]
     public async Task Long_poll_without_a_change_ends_in_304()
     {
         var reader = host.FeedReader();
@@ -126,6 +111,65 @@ public abstract class FeedApiTests(InventoryHost host)
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/federation/feed" + query);
         request.Headers.IfNoneMatch.Add(etag);
         return await client.SendAsync(request);
+    }
+}
+
+/// <summary>
+/// A clock that stands still and tells when a timer is set on it: a long poll sets one for its
+/// once-a-second look at the database, so the test knows the poll is parked without sleeping.
+/// </summary>
+public sealed class WatchedClock() : FakeTimeProvider(DateTimeOffset.UtcNow)
+{
+    private TaskCompletionSource timerSet = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes at the first timer set after this call.</summary>
+    public Task NextTimer() => Volatile.Read(ref timerSet).Task;
+
+    /// <summary>Call before the action that should set a timer.</summary>
+    public void Arm() => Interlocked.Exchange(ref timerSet, new(TaskCreationOptions.RunContinuationsAsynchronously));
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        var timer = base.CreateTimer(callback, state, dueTime, period);
+        Volatile.Read(ref timerSet).TrySetResult();
+        return timer;
+    }
+}
+
+/// <summary>A register whose clock stands still: a long poll's once-a-second look at the database never comes.</summary>
+public sealed class FrozenClockSqliteInventory : SqliteInventory
+{
+    public WatchedClock Clock { get; } = new();
+
+    protected override TimeProvider? Time => Clock;
+}
+
+/// <summary>
+/// The in-process wake-up on its own: with the clock frozen the replica poll (a database read
+/// every second of the register's clock) cannot end the long poll, so only the signal a commit
+/// raises can answer it before the reader's generous deadline.
+/// </summary>
+public sealed class FeedWakeUpTests(FrozenClockSqliteInventory host) : IClassFixture<FrozenClockSqliteInventory>
+{
+    [Fact]
+    public async Task Long_poll_returns_as_soon_as_the_register_changes()
+    {
+        var reader = host.FeedReader();
+        var etag = (await reader.GetAsync("/api/federation/feed")).Headers.ETag!;
+        var admin = host.Admin();
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/federation/feed?wait=30");
+        request.Headers.IfNoneMatch.Add(etag);
+        host.Clock.Arm();
+        var poll = reader.SendAsync(request);
+        await host.Clock.NextTimer().WaitAsync(TimeSpan.FromSeconds(60)); // the poll is parked
+        Assert.False(poll.IsCompleted);
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostJson("/api/systems", Samples.System("lang-fraga"))).StatusCode);
+
+        // Bounded: if the wake-up is broken nothing ends the poll (the clock does not move), and the test fails here.
+        var response = await poll.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains((await response.Read<FederationFeed>()).Systems, s => s.Id == "lang-fraga");
     }
 }
 
@@ -174,19 +218,20 @@ public sealed class FeedShutdownTests
     [Fact]
     public async Task A_long_poll_is_answered_with_304_when_the_register_stops()
     {
-        var host = new SqliteInventory();
+        var host = new FrozenClockSqliteInventory();
         await host.InitializeAsync();
         var reader = host.FeedReader();
         var etag = (await reader.GetAsync("/api/federation/feed")).Headers.ETag!;
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/federation/feed?wait=60");
         request.Headers.IfNoneMatch.Add(etag);
+        host.Clock.Arm();
         var poll = reader.SendAsync(request);
-        await Task.Delay(300);
+        await host.Clock.NextTimer().WaitAsync(TimeSpan.FromSeconds(60)); // parked, not merely sent
 
         // What Ctrl+C or SIGTERM does.
         host.Factory.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
 
-        var response = await poll;
+        var response = await poll.WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Equal(HttpStatusCode.NotModified, response.StatusCode);
         await host.DisposeAsync();
     }
