@@ -1,3 +1,5 @@
+using System.Security.Claims;
+using Federation.Core.Feed;
 using Federation.Gateway.Routing;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -142,6 +144,19 @@ public static class GatewayAuthentication
         o.TokenValidationParameters.AudienceValidator = (tokenAudiences, _, _) =>
             tokenAudiences.Any(a => audiences.Contains(a)
                                     || directory.Current.Routed.Values.Any(s => s.Backend?.Audience == a));
+    }
+
+    /// <summary>
+    /// A bearer token works at a system only when it was issued for that system: its audience
+    /// holds the system's own audience, or, for a system without one, the gateway's. So a token
+    /// for system A is refused at system B's route even though both audiences are registered.
+    /// </summary>
+    public static bool IsIssuedFor(ClaimsPrincipal user, FeedSystem system, GatewayIdentityOptions options)
+    {
+        var audiences = user.FindAll("aud").Select(c => c.Value);
+        return system.Backend?.Audience is { } own
+            ? audiences.Contains(own, StringComparer.Ordinal)
+            : audiences.Any(a => options.ApiAudiences.Contains(a, StringComparer.Ordinal));
     }
 
     /// <summary>Sends a person to the idp; with <paramref name="acrValues"/> for a stronger sign-in.</summary>
