@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Security.Claims;
 using Federation.Core.Access;
-using Federation.Core.Feed;
 using Federation.Core.Attributes;
+using Federation.Core.Feed;
 using Federation.Gateway.Forwarding;
 
 namespace Federation.Gateway.Identity;
