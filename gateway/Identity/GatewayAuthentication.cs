@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Federation.Core.Feed;
+using Federation.Core.Navigation;
 using Federation.Gateway.Routing;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -39,6 +40,8 @@ public static class GatewayAuthentication
             .ValidateDataAnnotations()
             .Validate(o => o.Authority is { IsAbsoluteUri: true }, "Identity:Authority must be an absolute URI.")
             .Validate(o => o.Scopes.Contains("openid"), "Identity:Scopes must contain openid.")
+            .Validate(o => o.Scopes.Contains("offline_access"), "Identity:Scopes must contain offline_access: the session is re-checked at the idp with the refresh token.")
+            .Validate(o => o.AbsoluteSessionLifetime > TimeSpan.Zero && o.SessionLifetime > TimeSpan.Zero, "Identity session lifetimes must be positive.")
             .ValidateOnStart();
 
         services.AddAuthentication(Scheme)
@@ -54,8 +57,14 @@ public static class GatewayAuthentication
             .AddOpenIdConnect()
             .AddJwtBearer();
 
+        services.AddSingleton<SessionRenewal>();
         services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
-            .Configure<IOptions<GatewayIdentityOptions>>((o, identity) => o.ExpireTimeSpan = identity.Value.SessionLifetime);
+            .Configure<IOptions<GatewayIdentityOptions>, SessionRenewal>((o, identity, renewal) =>
+            {
+                o.ExpireTimeSpan = identity.Value.SessionLifetime;
+                o.Events.OnSigningIn = renewal.SigningInAsync;
+                o.Events.OnValidatePrincipal = renewal.ValidatePrincipalAsync;
+            });
         // After the framework's post-configure, which creates the ticket format this wraps.
         services.AddSingleton<IPostConfigureOptions<CookieAuthenticationOptions>, CacheSessionTickets>();
 
@@ -120,6 +129,12 @@ public static class GatewayAuthentication
             o.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             o.NonceCookie.SameSite = SameSiteMode.Lax;
         }
+        // Wherever the sign-in was asked to return to, the callback sends the browser only to a local path.
+        o.Events.OnTicketReceived = context =>
+        {
+            context.ReturnUri = ReturnUrl.OrHome(context.ReturnUri);
+            return Task.CompletedTask;
+        };
         o.Events.OnRedirectToIdentityProvider = context =>
         {
             if (context.Properties.Items.TryGetValue(AcrValuesItem, out var acr) && acr is not null)
@@ -164,7 +179,7 @@ public static class GatewayAuthentication
     {
         var properties = new AuthenticationProperties
         {
-            RedirectUri = context.Request.PathBase + context.Request.Path + context.Request.QueryString,
+            RedirectUri = ReturnUrl.OrHome(context.Request.PathBase + context.Request.Path + context.Request.QueryString),
         };
         if (acrValues is not null)
         {

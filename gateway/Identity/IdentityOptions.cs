@@ -18,7 +18,8 @@ public sealed class GatewayIdentityOptions
     [Required]
     public string ClientSecret { get; set; } = "";
 
-    public List<string> Scopes { get; set; } = ["openid", "profile", "email", "roles"];
+    /// <summary><c>offline_access</c> gets the refresh token the gateway re-checks the person with.</summary>
+    public List<string> Scopes { get; set; } = ["openid", "profile", "email", "roles", "offline_access"];
 
     /// <summary>Audiences a bearer token may carry to be accepted here, beyond the backends' own audiences in the feed.</summary>
     public List<string> ApiAudiences { get; set; } = ["federation-gateway"];
@@ -26,5 +27,9 @@ public sealed class GatewayIdentityOptions
     /// <summary>Plain HTTP is only for loopback demos and tests.</summary>
     public bool RequireHttpsMetadata { get; set; }
 
+    /// <summary>Sliding: a session unused this long ends.</summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>Absolute: a session ends this long after sign-in however active it is.</summary>
+    public TimeSpan AbsoluteSessionLifetime { get; set; } = TimeSpan.FromHours(12);
 }

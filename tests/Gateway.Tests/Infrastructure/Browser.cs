@@ -11,11 +11,17 @@ namespace Federation.Gateway.Tests.Infrastructure;
 /// </summary>
 internal sealed partial class Browser(Uri idp, string user, string password, string? totpSecret = null) : IDisposable
 {
-    private readonly HttpClient _http = Create();
+    private readonly CookieContainer _cookies = new();
+    private HttpClient? _client;
 
-    private static HttpClient Create()
+    private HttpClient Http => _client ??= Create(_cookies);
+
+    /// <summary>Every cookie the browser would send to <paramref name="site"/>, as the Cookie header.</summary>
+    public string Cookies(Uri site) => _cookies.GetCookieHeader(site);
+
+    private static HttpClient Create(CookieContainer cookies)
     {
-        var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() });
+        var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = cookies });
         client.DefaultRequestHeaders.Accept.ParseAdd("text/html,application/xhtml+xml");
         return client;
     }
@@ -23,18 +29,22 @@ internal sealed partial class Browser(Uri idp, string user, string password, str
     /// <summary>Visits <paramref name="url"/> and goes wherever the services send the browser, until a page that is not a redirect or a form to submit.</summary>
     public async Task<HttpResponseMessage> VisitAsync(Uri url)
     {
-        var response = await _http.GetAsync(url);
+        var response = await Http.GetAsync(url);
         for (var hop = 0; hop < 25; hop++)
         {
             var at = response.RequestMessage!.RequestUri!;
             if (response.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.Found or HttpStatusCode.SeeOther)
             {
                 var next = new Uri(at, response.Headers.Location!);
+                if (!System.Net.IPAddress.TryParse(next.Host, out var address) || !System.Net.IPAddress.IsLoopback(address))
+                {
+                    return response; // off-site: a test never goes there; the caller sees where it was sent
+                }
                 response = next.Authority == idp.Authority && next.AbsolutePath.Equals("/login", StringComparison.OrdinalIgnoreCase)
                     ? await SubmitFormAsync(next, new() { ["UserName"] = user, ["Password"] = password })
                     : next.Authority == idp.Authority && next.AbsolutePath.Equals("/mfa", StringComparison.OrdinalIgnoreCase)
                         ? await SubmitFormAsync(next, new() { ["Code"] = Totp(totpSecret ?? throw new InvalidOperationException("MFA asked for, no TOTP secret")) })
-                        : await _http.GetAsync(next);
+                        : await Http.GetAsync(next);
                 continue;
             }
             var body = response.Content.Headers.ContentType?.MediaType == "text/html" ? await response.Content.ReadAsStringAsync() : "";
@@ -50,7 +60,7 @@ internal sealed partial class Browser(Uri idp, string user, string password, str
 
     private async Task<HttpResponseMessage> SubmitFormAsync(Uri page, Dictionary<string, string> fields)
     {
-        var html = await _http.GetStringAsync(page);
+        var html = await Http.GetStringAsync(page);
         return await PostFormAsync(page, html, fields);
     }
 
@@ -66,7 +76,7 @@ internal sealed partial class Browser(Uri idp, string user, string password, str
             }
         }
         var action = FormAction().Match(html) is { Success: true } m ? new Uri(page, WebUtility.HtmlDecode(m.Groups[1].Value)) : page;
-        return _http.PostAsync(action, new FormUrlEncodedContent(form));
+        return Http.PostAsync(action, new FormUrlEncodedContent(form));
     }
 
     /// <summary>RFC 6238 code (SHA-1, 30 s, 6 digits), as an authenticator app shows it.</summary>
@@ -88,7 +98,10 @@ internal sealed partial class Browser(Uri idp, string user, string password, str
         return code.ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    public void Dispose() => _http.Dispose();
+    /// <summary>One request with the browser's cookies, redirects not followed.</summary>
+    public Task<HttpResponseMessage> GetAsync(Uri url) => Http.GetAsync(url);
+
+    public void Dispose() => _client?.Dispose();
 
     [GeneratedRegex("<input[^>]*>", RegexOptions.IgnoreCase)]
     private static partial Regex InputTag();
