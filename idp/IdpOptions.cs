@@ -5,6 +5,8 @@ namespace Federation.Idp;
 /// <summary>The idp's own settings (section <c>Idp</c>).</summary>
 public sealed class IdpOptions : IValidatableObject
 {
+    public const string Section = "Idp";
+
     /// <summary>Issuer of every token, e.g. <c>http://127.0.0.1:5100/</c>.</summary>
     [Required]
     public Uri? Issuer { get; set; }
@@ -27,7 +29,11 @@ public sealed class IdpOptions : IValidatableObject
 
     public TimeSpan IdentityTokenLifetime { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>Sliding: each rotation gives the new refresh token this long (never past the absolute end).</summary>
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(14);
+
+    /// <summary>Absolute: no refresh this long after the sign-in, however often the token was rotated.</summary>
+    public TimeSpan RefreshTokenAbsoluteLifetime { get; set; } = TimeSpan.FromDays(30);
 
     public TimeSpan AuthorizationCodeLifetime { get; set; } = TimeSpan.FromMinutes(2);
 
@@ -49,6 +55,10 @@ public sealed class IdpOptions : IValidatableObject
         if (AccessTokenLifetime <= TimeSpan.Zero || RefreshTokenLifetime <= TimeSpan.Zero || AuthorizationCodeLifetime <= TimeSpan.Zero)
         {
             yield return new ValidationResult("Token lifetimes must be positive.");
+        }
+        if (RefreshTokenAbsoluteLifetime < RefreshTokenLifetime)
+        {
+            yield return new ValidationResult("Idp:RefreshTokenAbsoluteLifetime must be at least Idp:RefreshTokenLifetime.");
         }
     }
 }

@@ -17,14 +17,14 @@ public static class IdpSetup
 {
     public static IHostApplicationBuilder AddIdpOptions(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<IdpOptions>().Bind(builder.Configuration.GetSection("Idp")).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<IdpOptions>().BindConfiguration(IdpOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         return builder;
     }
 
     /// <summary>ASP.NET Core Identity accounts in the idp's database: password rules, lockout, TOTP.</summary>
     public static IHostApplicationBuilder AddLocalAccounts(this IHostApplicationBuilder builder)
     {
-        var idp = builder.Configuration.GetSection("Idp").Get<IdpOptions>() ?? new IdpOptions();
+        var idp = builder.Configuration.GetSection(IdpOptions.Section).Get<IdpOptions>() ?? new IdpOptions();
         builder.Services.AddAuthentication(FederationSession.Scheme).AddFederationSession(idp.SessionLifetime);
         builder.Services.AddIdentityCore<IdpUser>(o =>
             {
@@ -42,6 +42,9 @@ public static class IdpSetup
             .AddSignInManager()
             .AddDefaultTokenProviders();
         builder.Services.AddScoped<LocalAccounts>();
+        builder.Services.AddScoped<AuthenticatorCodes>();
+        builder.Services.AddScoped<DecoyPassword>();
+        LoginThrottle.AddLoginThrottle(builder);
         builder.Services.AddSingleton<SignInAudit>();
         builder.Services.AddHttpClient(SignInEventForwarder.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
         builder.Services.AddHostedService<SignInEventForwarder>();
@@ -51,7 +54,7 @@ public static class IdpSetup
     /// <summary>RSA keys kept in the database, rotated on a schedule, shared by every replica.</summary>
     public static IHostApplicationBuilder AddKeyRing(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<KeyRingOptions>().Bind(builder.Configuration.GetSection("Keys")).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<KeyRingOptions>().BindConfiguration(KeyRingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<KeyRing>();
         builder.Services.AddHostedService<KeyRingRefresher>();
         return builder;
@@ -62,7 +65,7 @@ public static class IdpSetup
     {
         builder.Services.AddSingleton<SelfIssuedTokens>();
         builder.Services.AddSingleton<IFeedAccessTokenSource>(sp => sp.GetRequiredService<SelfIssuedTokens>());
-        builder.Services.AddFederationFeed(builder.Configuration.GetSection("Feed"));
+        builder.Services.AddFederationFeed();
         builder.Services.AddSingleton<RegisteredClients>();
         builder.Services.AddSingleton<ClientSync>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ClientSync>());
@@ -107,6 +110,7 @@ public static class IdpSetup
         app.UseCors(); // before authentication: OpenIddict answers the token endpoint there
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseAntiforgery();
         return app;
     }

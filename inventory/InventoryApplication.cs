@@ -30,7 +30,7 @@ public static class InventoryApplication
         services.AddScoped<FeedBuilder>();
         services.AddScoped<DemoRegister>();
 
-        services.AddOptions<RetentionOptions>().Bind(builder.Configuration.GetSection("Retention"))
+        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section)
             .Validate(o => o.Interval >= TimeSpan.FromSeconds(1), "Retention:Interval must be at least one second.")
             .Validate(o => !string.IsNullOrWhiteSpace(o.FederationSystemId), "Retention:FederationSystemId is required.")
             .ValidateOnStart();

@@ -13,6 +13,8 @@ namespace Federation.Core.Feed;
 /// <summary>Where the register's feed is and how to follow it.</summary>
 public sealed class FeedClientOptions
 {
+    public const string Section = "Feed";
+
     /// <summary>The feed, e.g. <c>http://127.0.0.1:5300/api/federation/feed</c>.</summary>
     [Required]
     public Uri? FeedUrl { get; set; }

@@ -8,6 +8,8 @@ namespace Federation.Core.Feed;
 /// <summary>How a service gets its feed token from the idp (OAuth 2.0 client credentials).</summary>
 public sealed class FeedClientCredentialsOptions
 {
+    public const string Section = "Feed:Credentials";
+
     [Required]
     public Uri? TokenEndpoint { get; set; }
 

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -11,9 +10,9 @@ public static class FeedServiceCollectionExtensions
     /// Follows the register's feed in the background and offers it as
     /// <see cref="IFederationFeedSource"/>; adds the ready check "feed" (tagged <paramref name="readyTag"/>).
     /// </summary>
-    public static IServiceCollection AddFederationFeed(this IServiceCollection services, IConfiguration section, string readyTag = "ready")
+    public static IServiceCollection AddFederationFeed(this IServiceCollection services, string readyTag = "ready")
     {
-        services.AddOptions<FeedClientOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<FeedClientOptions>().BindConfiguration(FeedClientOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddHttpClient(FederationFeedClient.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<FederationFeedClient>();
@@ -24,9 +23,9 @@ public static class FeedServiceCollectionExtensions
     }
 
     /// <summary>Reads the feed with a client-credentials token from the idp.</summary>
-    public static IServiceCollection AddFeedClientCredentials(this IServiceCollection services, IConfiguration section)
+    public static IServiceCollection AddFeedClientCredentials(this IServiceCollection services)
     {
-        services.AddOptions<FeedClientCredentialsOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<FeedClientCredentialsOptions>().BindConfiguration(FeedClientCredentialsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IFeedAccessTokenSource, ClientCredentialsFeedTokenSource>();
         return services;
     }

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("federation-demo-procapita");
 builder.Services.AddOptions<StandInOptions>()
-    .Bind(builder.Configuration.GetSection("Federation"))
+    .BindConfiguration(StandInOptions.Section)
     .ValidateDataAnnotations()
     .ValidateOnStart();
 builder.Services.AddSingleton(sp =>

@@ -5,6 +5,8 @@ namespace Federation.Demo.ProCapita;
 /// <summary>What this backend shares with the gateway (section <c>Federation</c>).</summary>
 public sealed class StandInOptions
 {
+    public const string Section = "Federation";
+
     /// <summary>The register id the gateway signs for; a signature for another system is refused.</summary>
     [Required]
     public string SystemId { get; set; } = "procapita";

@@ -36,7 +36,7 @@ public static class GatewayAuthentication
     {
         var services = builder.Services;
         services.AddOptions<GatewayIdentityOptions>()
-            .Bind(builder.Configuration.GetSection(GatewayIdentityOptions.Section))
+            .BindConfiguration(GatewayIdentityOptions.Section)
             .ValidateDataAnnotations()
             .Validate(o => o.Authority is { IsAbsoluteUri: true }, "Identity:Authority must be an absolute URI.")
             .Validate(o => o.Scopes.Contains("openid"), "Identity:Scopes must contain openid.")

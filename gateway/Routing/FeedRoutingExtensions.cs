@@ -16,14 +16,14 @@ public static class FeedRoutingExtensions
     {
         var services = builder.Services;
         services.AddOptions<GatewayOptions>()
-            .Bind(builder.Configuration.GetSection(GatewayOptions.Section))
+            .BindConfiguration(GatewayOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddFederationFeed(builder.Configuration.GetSection("Feed"));
+        services.AddFederationFeed();
         // The register only gives the feed to callers with scope federation.feed.
         if (builder.Configuration.GetSection("Feed:Credentials").Exists())
         {
-            services.AddFeedClientCredentials(builder.Configuration.GetSection("Feed:Credentials"));
+            services.AddFeedClientCredentials();
         }
 
         services.AddSingleton<SystemDirectory>();

@@ -51,6 +51,12 @@ public sealed record FederationIdentity
 
     public const string LocalUpstream = "local";
 
+    /// <summary>
+    /// Identifies this one authentication: every sign-in (password, second factor, upstream) gets a
+    /// new one, so "has the person authenticated again since …" needs no clock comparison.
+    /// </summary>
+    public string SessionId { get; init; } = Guid.NewGuid().ToString("N");
+
     public string DisplayName => string.Join(' ', new[] { GivenName, FamilyName }.Where(n => !string.IsNullOrWhiteSpace(n)));
 
     /// <summary>The values of one releasable attribute (register name), empty when the person has none.</summary>
@@ -93,6 +99,7 @@ public sealed record FederationIdentity
     private const string AuthTimeClaim = "auth_time";
     private const string AmrClaim = "amr";
     private const string UpstreamClaim = "upstream";
+    private const string SessionIdClaim = "sid";
 
     /// <summary>The principal kept in the sign-in session cookie (every attribute, never released as is).</summary>
     public ClaimsPrincipal ToSessionPrincipal(string authenticationType)
@@ -113,6 +120,7 @@ public sealed record FederationIdentity
         AddAll(AmrClaim, AuthenticationMethods);
         Add(AuthTimeClaim, AuthenticatedAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
         Add(UpstreamClaim, Upstream);
+        Add(SessionIdClaim, SessionId);
         return new ClaimsPrincipal(identity);
 
         void Add(string type, string? value)
@@ -158,6 +166,7 @@ public sealed record FederationIdentity
             AuthenticationMethods = All(AmrClaim),
             AuthenticatedAt = DateTimeOffset.FromUnixTimeSeconds(authTime),
             Upstream = principal.FindFirst(UpstreamClaim)?.Value ?? LocalUpstream,
+            SessionId = principal.FindFirst(SessionIdClaim)?.Value ?? subject + ":" + authTime.ToString(CultureInfo.InvariantCulture),
         };
 
         IReadOnlyList<string> All(string type) => principal.FindAll(type).Select(c => c.Value).ToList();

@@ -17,7 +17,24 @@ public sealed class LocalAccounts(UserManager<IdpUser> users, TimeProvider time)
         public const string PersonalIdentityNumber = "personnummer";
     }
 
-    public async Task<FederationIdentity> SignedInAsync(IdpUser user, string assuranceLevel, IReadOnlyList<string> methods)
+    public Task<FederationIdentity> SignedInAsync(IdpUser user, string assuranceLevel, IReadOnlyList<string> methods) =>
+        IdentityAsync(user, assuranceLevel, methods, time.GetUtcNow());
+
+    /// <summary>
+    /// The person as the account says now (roles, school units … reloaded), for a refresh of an
+    /// earlier sign-in; null when the account is gone or locked out.
+    /// </summary>
+    public async Task<FederationIdentity?> CurrentAsync(string subject, string assuranceLevel, IReadOnlyList<string> methods, DateTimeOffset authenticatedAt)
+    {
+        var user = await users.FindByIdAsync(subject);
+        if (user is null || await users.IsLockedOutAsync(user))
+        {
+            return null;
+        }
+        return await IdentityAsync(user, assuranceLevel, methods, authenticatedAt);
+    }
+
+    private async Task<FederationIdentity> IdentityAsync(IdpUser user, string assuranceLevel, IReadOnlyList<string> methods, DateTimeOffset authenticatedAt)
     {
         var claims = await users.GetClaimsAsync(user);
         return new FederationIdentity
@@ -35,7 +52,7 @@ public sealed class LocalAccounts(UserManager<IdpUser> users, TimeProvider time)
             Groups = All(ClaimTypes.Group),
             AssuranceLevel = assuranceLevel,
             AuthenticationMethods = methods,
-            AuthenticatedAt = time.GetUtcNow(),
+            AuthenticatedAt = authenticatedAt,
             Upstream = FederationIdentity.LocalUpstream,
         };
 

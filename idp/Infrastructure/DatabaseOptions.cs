@@ -5,6 +5,8 @@ namespace Federation.Idp.Infrastructure;
 /// <summary>Where the idp keeps its state (section <c>Database</c>).</summary>
 public sealed class DatabaseOptions
 {
+    public const string Section = "Database";
+
     public const string Sqlite = "sqlite";
     public const string Postgres = "postgres";
 

@@ -13,11 +13,11 @@ public static class DatabaseSetup
     public static IHostApplicationBuilder AddIdpDatabase(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<DatabaseOptions>()
-            .Bind(builder.Configuration.GetSection("Database"))
+            .BindConfiguration(DatabaseOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        var options = builder.Configuration.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var options = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
         // Pooled: OpenIddict resolves its stores, and with them a context, on most protocol requests,
         // and building a context from scratch each time was a measurable part of a token request.
         if (string.Equals(options.Provider, DatabaseOptions.Postgres, StringComparison.OrdinalIgnoreCase))

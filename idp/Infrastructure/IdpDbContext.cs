@@ -1,5 +1,6 @@
 using Federation.Idp.Identity;
 using Federation.Idp.Keys;
+using Federation.Idp.Oidc;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -19,6 +20,8 @@ public abstract class IdpDbContext(DbContextOptions options)
 
     public DbSet<StoredKey> KeyRing => Set<StoredKey>();
 
+    public DbSet<RevokedAccessToken> RevokedAccessTokens => Set<RevokedAccessToken>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -29,6 +32,12 @@ public abstract class IdpDbContext(DbContextOptions options)
             key.HasKey(k => k.Id);
             key.Property(k => k.Id).HasMaxLength(64);
             key.Property(k => k.Use).HasMaxLength(8);
+        });
+        builder.Entity<RevokedAccessToken>(token =>
+        {
+            token.HasKey(t => t.Jti);
+            token.Property(t => t.Jti).HasMaxLength(100);
+            token.HasIndex(t => t.ExpiresAt);
         });
     }
 }

@@ -5,6 +5,8 @@ namespace Federation.Idp.Keys;
 /// <summary>Rotation schedule of the signing and encryption keys (section <c>Keys</c>).</summary>
 public sealed class KeyRingOptions : IValidatableObject
 {
+    public const string Section = "Keys";
+
     /// <summary>How long a key signs before the next one takes over.</summary>
     public TimeSpan ActiveFor { get; set; } = TimeSpan.FromDays(30);
 

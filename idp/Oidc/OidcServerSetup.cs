@@ -22,7 +22,7 @@ public static class OidcServerSetup
 {
     public static IHostApplicationBuilder AddOidcServer(this IHostApplicationBuilder builder)
     {
-        var idp = builder.Configuration.GetSection("Idp").Get<IdpOptions>() ?? new IdpOptions();
+        var idp = builder.Configuration.GetSection(IdpOptions.Section).Get<IdpOptions>() ?? new IdpOptions();
 
         builder.Services.AddOpenIddict()
             .AddCore(core =>
@@ -70,6 +70,17 @@ public static class OidcServerSetup
                     .SetOrder(OpenIddictServerHandlers.Protection.CreateTokenEntry.Descriptor.Order - 1)
                     .SetType(OpenIddictServerHandlerType.Custom));
 
+                // Every grant issues only the scopes the client is registered for, by one rule on the live
+                // feed (ClientScopes) that answers invalid_scope; OpenIddict's own check answers
+                // invalid_request, and at the authorize endpoint not even to the client.
+                server.IgnoreScopePermissions();
+                server.AddEventHandler(ClientScopes.CheckTokenRequest.Descriptor);
+                // Unstored access tokens can still be revoked: remembered by jti until they expire.
+                server.AddEventHandler(RevokedAccessTokens.Remember.Descriptor)
+                      .AddEventHandler(RevokedAccessTokens.Refuse.Descriptor)
+                      .AddEventHandler(GrantReuse.Descriptor)
+                      .AddEventHandler(LogoutHint.Descriptor);
+
                 server.UseAspNetCore()
                       .EnableAuthorizationEndpointPassthrough()
                       .EnableTokenEndpointPassthrough()
@@ -81,6 +92,8 @@ public static class OidcServerSetup
             });
 
         builder.Services.AddDeferredEntityCaches();
+        builder.Services.AddSingleton<RevokedAccessTokens>();
+        builder.Services.AddSingleton<FreshSignIn>();
         builder.Services.AddSingleton<VerifiedClientSecrets>();
         builder.Services.AddSingleton<ApplicationSnapshots>();
         // Keys are added whenever OpenIddict's options are (re)built, so rotation needs no restart.

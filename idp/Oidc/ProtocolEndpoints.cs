@@ -1,7 +1,9 @@
 using System.Collections.Immutable;
+using System.Globalization;
 using System.Security.Claims;
 using Federation.Core.Access;
 using Federation.Core.Attributes;
+using Federation.Core.Feed;
 using Federation.Idp.Audit;
 using Federation.Idp.Clients;
 using Federation.Idp.Identity;
@@ -29,6 +31,14 @@ public static class ProtocolEndpoints
     /// <summary>Private claims carried in codes and refresh tokens only (no destination).</summary>
     private const string UpstreamClaim = "fed_upstream";
     private const string SystemClaim = "fed_system";
+    private const string AcrClaim = "fed_acr";
+    private const string MethodsClaim = "fed_amr";
+    private const string FactsRolesClaim = "fed_roles";
+    private const string FactsGroupsClaim = "fed_groups";
+    private const string FactsUnitsClaim = "fed_units";
+
+    private static readonly string[] PrivateClaims =
+        [UpstreamClaim, SystemClaim, AcrClaim, MethodsClaim, FactsRolesClaim, FactsGroupsClaim, FactsUnitsClaim];
 
     public static IEndpointRouteBuilder MapProtocolEndpoints(this IEndpointRouteBuilder app)
     {
@@ -41,7 +51,8 @@ public static class ProtocolEndpoints
     }
 
     private static async Task<IResult> Authorize(
-        HttpContext http, RegisteredClients clients, IOptions<IdpOptions> options, TimeProvider time, SignInAudit audit)
+        HttpContext http, RegisteredClients clients, IOptions<IdpOptions> options, TimeProvider time, SignInAudit audit,
+        FreshSignIn freshness)
     {
         var request = http.GetOpenIddictServerRequest()
                       ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
@@ -53,6 +64,10 @@ public static class ProtocolEndpoints
         {
             return Refuse(Errors.UnauthorizedClient, "The client is not (or no longer) registered in the system register.");
         }
+        if (ClientScopes.NotAllowed(system, request.GetScopes()).ToList() is { Count: > 0 } refusedScopes)
+        {
+            return Refuse(Errors.InvalidScope, ClientScopes.Description(refusedScopes));
+        }
 
         // acr_values is a voluntary request (OIDC Core 5.5.1.1): honoured up to the strongest level
         // this idp can reach itself (a second factor), never a reason to refuse.
@@ -62,13 +77,18 @@ public static class ProtocolEndpoints
         var session = await FederationSession.GetAsync(http);
         var tooOld = session is not null && request.MaxAge is { } maxAge
                      && time.GetUtcNow() - session.AuthenticatedAt > TimeSpan.FromSeconds(maxAge);
-        if (session is null || tooOld || request.HasPromptValue(PromptValues.Login))
+        // prompt=login and max_age ask for a new authentication (OIDC Core 3.1.2.1): the request
+        // comes back from /login with a protected marker naming the session it replaced, and counts
+        // as answered only when the session now is a different one. No clock comparison, so
+        // max_age=0 does not loop, and dropping or replaying the marker does not skip the form.
+        var answered = session is not null && freshness.AnsweredBy(request.GetParameter(FreshSignIn.Parameter)?.ToString(), session);
+        if (session is null || (!answered && (tooOld || request.HasPromptValue(PromptValues.Login))))
         {
             if (request.HasPromptValue(PromptValues.None))
             {
                 return Refuse(Errors.LoginRequired, "The user is not signed in.");
             }
-            return Results.Redirect("/login" + QueryString.Create("ReturnUrl", ReturnUrl(http, request)));
+            return Results.Redirect("/login" + QueryString.Create("ReturnUrl", ReturnUrl(http, request, freshness.Marker(session))));
         }
 
         // The register's access decision, the same one the SAML IdP and the gateway apply.
@@ -101,8 +121,21 @@ public static class ProtocolEndpoints
         {
             AddReleased(identity, attribute, values);
         }
+        // When the person authenticated (OIDC Core 2: required with max_age, and what shows a fresh sign-in).
+        identity.AddClaim(new Claim(Claims.AuthenticationTime,
+            session.AuthenticatedAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer64));
         identity.SetClaim(UpstreamClaim, session.Upstream);
         identity.SetClaim(SystemClaim, system.Id);
+        identity.SetClaim(AcrClaim, session.AssuranceLevel);
+        identity.SetClaims(MethodsClaim, [.. session.AuthenticationMethods]);
+        if (session.Upstream != FederationIdentity.LocalUpstream)
+        {
+            // An upstream person has no stored attributes to reload at refresh: keep what the
+            // access decision looks at, privately, in the code and refresh token.
+            identity.SetClaims(FactsRolesClaim, [.. session.Roles]);
+            identity.SetClaims(FactsGroupsClaim, [.. session.Groups]);
+            identity.SetClaims(FactsUnitsClaim, [.. session.SchoolUnits]);
+        }
         identity.SetScopes(request.GetScopes());
         identity.SetResources(await Audiences(http.RequestServices, options.Value, identity.GetScopes(), request.ClientId!));
         identity.SetDestinations(Destinations);
@@ -113,7 +146,7 @@ public static class ProtocolEndpoints
 
     // The scope manager and the accounts are resolved only where a grant needs them: a
     // client-credentials request then builds no database context at all.
-    private static async Task<IResult> Token(HttpContext http, RegisteredClients clients, IOptions<IdpOptions> options)
+    private static async Task<IResult> Token(HttpContext http, RegisteredClients clients, IOptions<IdpOptions> options, TimeProvider time)
     {
         var request = http.GetOpenIddictServerRequest()
                       ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
@@ -123,7 +156,7 @@ public static class ProtocolEndpoints
 
         // The feed is read live: a client removed a moment ago gets nothing even before the sync ran.
         var system = clients.Find(request.ClientId);
-        if (system is null)
+        if (system?.OidcClient is not { } client)
         {
             return Refuse(Errors.InvalidClient, "The client is not (or no longer) registered in the system register.");
         }
@@ -132,6 +165,7 @@ public static class ProtocolEndpoints
         {
             var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, "roles");
             identity.SetClaim(Claims.Subject, request.ClientId);
+            // ClientScopes already refused anything the registration does not give (invalid_scope).
             identity.SetScopes(request.GetScopes());
             identity.SetResources(await Audiences(http.RequestServices, options.Value, identity.GetScopes(), request.ClientId!));
             // No destinations to set: the only claim is sub, which OpenIddict always puts in the
@@ -144,23 +178,120 @@ public static class ProtocolEndpoints
         {
             var principal = (await http.AuthenticateAsync(OpenIddictScheme)).Principal
                             ?? throw new InvalidOperationException("OpenIddict validated the grant but gave no principal.");
-            if (principal.GetClaim(UpstreamClaim) == FederationIdentity.LocalUpstream
-                && !await http.RequestServices.GetRequiredService<LocalAccounts>().IsActiveAsync(principal.GetClaim(Claims.Subject)!))
-            {
-                return Refuse(Errors.InvalidGrant, "The account no longer exists or is locked out.");
-            }
-            // The release list may have shrunk since sign-in: drop what is no longer released.
             var identity = (ClaimsIdentity)principal.Identity!;
-            foreach (var claim in identity.Claims.Where(c => AttributeCatalog.Find(c.Type) is not null && !system.Release.Contains(c.Type)).ToList())
+            var refusal = await CurrentPersonAsync(http.RequestServices, system, identity, options.Value, time, request.IsRefreshTokenGrantType());
+            if (refusal is not null)
             {
-                identity.RemoveClaim(claim);
+                return Refuse(Errors.InvalidGrant, refusal);
             }
+            // Only scopes the registration still gives: a scope taken from the client since sign-in
+            // is not carried on by its refresh tokens.
+            var allowed = ClientScopes.Allowed(client);
+            identity.SetScopes(identity.GetScopes().Where(allowed.Contains));
+            identity.SetResources(await Audiences(http.RequestServices, options.Value, identity.GetScopes(), request.ClientId!));
             identity.SetDestinations(Destinations);
             IdpTelemetry.CountToken(request.GrantType!, request.ClientId);
             return Results.SignIn(principal, properties: null, OpenIddictScheme);
         }
 
         return Refuse(Errors.UnsupportedGrantType, "The grant type is not supported.");
+    }
+
+    /// <summary>
+    /// Brings the person in a code or refresh token up to date, or says why no token is issued.
+    /// Local accounts are reloaded (a removed role is gone from the next token; a deleted or locked
+    /// account gets nothing); an upstream person keeps the attributes the upstream asserted at
+    /// sign-in (they are not stored), but the linked account must still exist and not be locked.
+    /// At refresh the register's access policy is applied again, and the absolute lifetime counts
+    /// from the sign-in however often the token was rotated.
+    /// </summary>
+    private static async Task<string?> CurrentPersonAsync(
+        IServiceProvider services, FeedSystem system, ClaimsIdentity identity, IdpOptions options, TimeProvider time, bool refresh)
+    {
+        var subject = identity.GetClaim(Claims.Subject)!;
+        var upstream = identity.GetClaim(UpstreamClaim) ?? FederationIdentity.LocalUpstream;
+        var acr = identity.GetClaim(AcrClaim) ?? identity.GetClaim(Claims.AuthenticationContextReference) ?? AssuranceLevel.Loa2.Name;
+        var authenticatedAt = long.TryParse(identity.GetClaim(Claims.AuthenticationTime), CultureInfo.InvariantCulture, out var seconds)
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : (DateTimeOffset?)null;
+        var accounts = services.GetRequiredService<LocalAccounts>();
+
+        if (upstream != FederationIdentity.LocalUpstream)
+        {
+            if (!await accounts.IsActiveAsync(subject))
+            {
+                return "The account no longer exists or is locked out.";
+            }
+            if (refresh)
+            {
+                var facts = new PersonFacts(subject,
+                    identity.GetClaims(FactsRolesClaim).ToHashSet(StringComparer.Ordinal),
+                    identity.GetClaims(FactsGroupsClaim).ToHashSet(StringComparer.Ordinal),
+                    identity.GetClaims(FactsUnitsClaim).ToHashSet(StringComparer.Ordinal), acr);
+                if (Refused(system, facts) is { } reason)
+                {
+                    return reason;
+                }
+            }
+            DropUnreleased(identity, system);
+        }
+        else
+        {
+            var person = await accounts.CurrentAsync(subject, acr, [.. identity.GetClaims(MethodsClaim)], authenticatedAt ?? time.GetUtcNow());
+            if (person is null)
+            {
+                return "The account no longer exists or is locked out.";
+            }
+            if (refresh && Refused(system, PersonFacts.From(subject, acr, person.ValuesOf)) is { } reason)
+            {
+                return reason;
+            }
+            // Released attributes from the account as it is now, by the release list as it is now.
+            foreach (var claim in identity.Claims.Where(c => AttributeCatalog.Find(c.Type) is not null).ToList())
+            {
+                identity.RemoveClaim(claim);
+            }
+            foreach (var (attribute, values) in person.Release(system.Release))
+            {
+                AddReleased(identity, attribute, values);
+            }
+        }
+
+        if (refresh)
+        {
+            if (authenticatedAt is not { } since)
+            {
+                return "The refresh token carries no sign-in time.";
+            }
+            var remaining = since + options.RefreshTokenAbsoluteLifetime - time.GetUtcNow();
+            if (remaining <= TimeSpan.Zero)
+            {
+                return "The sign-in is too old: the person must sign in again.";
+            }
+            // Rotation slides the lifetime, but never past the absolute end.
+            identity.SetRefreshTokenLifetime(remaining < options.RefreshTokenLifetime ? remaining : options.RefreshTokenLifetime);
+        }
+        return null;
+
+        static string? Refused(FeedSystem system, PersonFacts facts)
+        {
+            var decision = AccessPolicy.Evaluate(system, facts);
+            return decision.Outcome switch
+            {
+                AccessOutcome.Allowed => null,
+                AccessOutcome.StepUp => $"The client now requires assurance level {decision.RequiredLevel}: the person must sign in again.",
+                _ => decision.ReasonEnglish ?? "The register's access policy no longer allows this person.",
+            };
+        }
+    }
+
+    /// <summary>The release list may have shrunk since sign-in: drop what is no longer released.</summary>
+    private static void DropUnreleased(ClaimsIdentity identity, FeedSystem system)
+    {
+        foreach (var claim in identity.Claims.Where(c => AttributeCatalog.Find(c.Type) is not null && !system.Release.Contains(c.Type)).ToList())
+        {
+            identity.RemoveClaim(claim);
+        }
     }
 
     private static async Task<IResult> UserInfo(HttpContext http, RegisteredClients clients)
@@ -194,6 +325,10 @@ public static class ProtocolEndpoints
                       ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
         var session = await FederationSession.GetAsync(http);
 
+        // A hint got here only as an ID token of this idp (LogoutHint), and OpenIddict checked that
+        // the post-logout URI belongs to the hinted client.
+        var hint = (await http.AuthenticateAsync(OpenIddictScheme)).Principal;
+
         if (HttpMethods.IsPost(http.Request.Method) && http.Request.HasFormContentType && http.Request.Form.ContainsKey("confirm"))
         {
             if (!await antiforgery.IsRequestValidAsync(http))
@@ -208,7 +343,14 @@ public static class ProtocolEndpoints
                 .Select(p => new KeyValuePair<string, string?>(p.Key, (string?)p.Value))));
         }
 
+        // A hint about someone else than the person signed in here is no request of theirs: they
+        // may still sign out, but the client that asked is not sent their answer.
+        var otherPerson = session is not null && hint?.GetClaim(Claims.Subject) is { } hinted && hinted != session.Subject;
         await FederationSession.SignOutAsync(http);
+        if (otherPerson)
+        {
+            return Results.Redirect("/signed-out");
+        }
         return Results.SignOut(new AuthenticationProperties { RedirectUri = "/signed-out" }, [OpenIddictScheme]);
     }
 
@@ -224,7 +366,8 @@ public static class ProtocolEndpoints
     /// <summary>Released attributes go to the id token and the access token alike; private claims nowhere.</summary>
     private static IEnumerable<string> Destinations(Claim claim) => claim.Type switch
     {
-        UpstreamClaim or SystemClaim => [],
+        _ when PrivateClaims.Contains(claim.Type) => [],
+        Claims.AuthenticationTime => [OpenIddictConstants.Destinations.IdentityToken],
         _ => [OpenIddictConstants.Destinations.AccessToken, OpenIddictConstants.Destinations.IdentityToken],
     };
 
@@ -259,12 +402,19 @@ public static class ProtocolEndpoints
         return audiences.Count > 0 ? [.. audiences.Distinct(StringComparer.Ordinal)] : [clientId];
     }
 
-    /// <summary>The authorize request as a local URL, to come back to after sign-in (without prompt=login, or it would loop).</summary>
-    private static string ReturnUrl(HttpContext http, OpenIddictRequest request)
+    /// <summary>
+    /// The authorize request as a local URL, to come back to after sign-in, the client's parameters
+    /// unchanged; with <paramref name="freshMarker"/> when a new authentication was asked for.
+    /// </summary>
+    private static string ReturnUrl(HttpContext http, OpenIddictRequest request, string? freshMarker = null)
     {
         var parameters = request.GetParameters()
-            .Where(p => p.Key != Parameters.Prompt || !request.HasPromptValue(PromptValues.Login))
+            .Where(p => p.Key != FreshSignIn.Parameter || freshMarker is null)
             .Select(p => new KeyValuePair<string, string?>(p.Key, (string?)p.Value));
+        if (freshMarker is not null)
+        {
+            parameters = parameters.Append(new(FreshSignIn.Parameter, freshMarker));
+        }
         return http.Request.PathBase + http.Request.Path + QueryString.Create(parameters);
     }
 

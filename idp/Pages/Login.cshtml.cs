@@ -8,11 +8,14 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Federation.Idp.Pages;
 
-/// <summary>Password sign-in of a local account: assurance level loa2.</summary>
+/// <summary>Password sign-in of a local account: assurance level loa2. Rate-limited per client address (<see cref="LoginThrottle"/>).</summary>
+[Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(LoginThrottle.Policy)]
 public sealed class LoginModel(
     UserManager<IdpUser> users,
     SignInManager<IdpUser> signIn,
     LocalAccounts accounts,
+    DecoyPassword decoy,
+    LoginThrottle throttle,
     SignInAudit audit,
     TimeProvider time) : PageModel
 {
@@ -43,34 +46,55 @@ public sealed class LoginModel(
         {
             return Fail(T("login.missing"));
         }
-
-        var user = await users.FindByNameAsync(userName) ?? await users.FindByEmailAsync(userName);
-        if (user is null)
+        if (throttle.TryAcquire(userName) is { } wait)
         {
-            audit.Record("oidc", FederationIdentity.LocalUpstream, client, null, userName, "unknown_user", null);
+            audit.Record("oidc", FederationIdentity.LocalUpstream, client, null, userName, "throttled", null);
+            await LoginThrottle.WriteTooManyAsync(HttpContext, wait, HttpContext.RequestAborted);
+            return new EmptyResult();
+        }
+
+        // Every failure costs one password hash and says the same thing: neither the time nor the
+        // message tells an unknown name from a wrong password, a locked or a disallowed account.
+        var user = await users.FindByNameAsync(userName) ?? await users.FindByEmailAsync(userName);
+        bool passwordOk;
+        if (user?.PasswordHash is null)
+        {
+            decoy.Verify(Password);
+            passwordOk = false;
+        }
+        else
+        {
+            passwordOk = await users.CheckPasswordAsync(user, Password);
+        }
+
+        var outcome = user switch
+        {
+            null => "unknown_user",
+            _ when await users.IsLockedOutAsync(user) => "locked_out",
+            _ when !passwordOk => "bad_credentials",
+            _ when !await signIn.CanSignInAsync(user) => "not_allowed",
+            _ => "success",
+        };
+        if (outcome == "bad_credentials")
+        {
+            await users.AccessFailedAsync(user!); // the fifth locks the account (Identity's lockout)
+        }
+        if (outcome != "success")
+        {
+            audit.Record("oidc", FederationIdentity.LocalUpstream, client, user?.Id, user?.UserName ?? userName, outcome, null);
             return Fail(T("login.failed"));
         }
+        await users.ResetAccessFailedCountAsync(user!);
 
-        var result = await signIn.CheckPasswordSignInAsync(user, Password, lockoutOnFailure: true);
-        if (!result.Succeeded)
-        {
-            var (outcome, message) = result switch
-            {
-                { IsLockedOut: true } => ("locked_out", "login.locked"),
-                { IsNotAllowed: true } => ("not_allowed", "login.notAllowed"),
-                _ => ("bad_credentials", "login.failed"),
-            };
-            audit.Record("oidc", FederationIdentity.LocalUpstream, client, user.Id, user.UserName, outcome, null);
-            return Fail(T(message));
-        }
-
-        var identity = await accounts.SignedInAsync(user, AssuranceLevel.Loa2.Name, ["pwd"]);
+        var identity = await accounts.SignedInAsync(user!, AssuranceLevel.Loa2.Name, ["pwd"]);
         await FederationSession.SignInAsync(HttpContext, identity);
-        audit.Record("oidc", FederationIdentity.LocalUpstream, client, user.Id, user.UserName, "success", identity.AssuranceLevel);
+        audit.Record("oidc", FederationIdentity.LocalUpstream, client, user!.Id, user.UserName, "success", identity.AssuranceLevel);
         var seconds = (time.GetUtcNow().ToUnixTimeMilliseconds() - Started) / 1000.0;
         if (seconds is > 0 and < 3600)
         {
-            IdpTelemetry.LoginDuration.Record(seconds, new KeyValuePair<string, object?>("upstream", FederationIdentity.LocalUpstream));
+            IdpTelemetry.LoginDuration.Record(seconds,
+                new KeyValuePair<string, object?>("upstream", FederationIdentity.LocalUpstream),
+                new KeyValuePair<string, object?>("client", client ?? "none"));
         }
         return LocalRedirect(Federation.Core.Navigation.ReturnUrl.OrHome(ReturnUrl));
     }

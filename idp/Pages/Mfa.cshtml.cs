@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Federation.Idp.Pages;
 
 /// <summary>Step-up to loa3 with the account's TOTP authenticator (Identity's own provider).</summary>
-public sealed class MfaModel(UserManager<IdpUser> users, LocalAccounts accounts, SignInAudit audit) : PageModel
+public sealed class MfaModel(UserManager<IdpUser> users, LocalAccounts accounts, AuthenticatorCodes codes, SignInAudit audit) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
@@ -57,8 +57,8 @@ public sealed class MfaModel(UserManager<IdpUser> users, LocalAccounts accounts,
             return Page();
         }
 
-        var code = (Code ?? "").Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
-        if (!await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, code))
+        // A code is good once (a replayed or older one is refused like a wrong one).
+        if (!await codes.AcceptAsync(user, Code))
         {
             await users.AccessFailedAsync(user); // counts towards lockout like a wrong password
             audit.Record("oidc", session.Upstream, client, user.Id, user.UserName, "bad_mfa_code", session.AssuranceLevel);

@@ -16,8 +16,12 @@ public static class UiText
         ["login.password"] = ("Lösenord", "Password"),
         ["login.submit"] = ("Logga in", "Sign in"),
         ["login.missing"] = ("Fyll i både användarnamn och lösenord.", "Enter both user name and password."),
-        ["login.failed"] = ("Fel användarnamn eller lösenord.", "Wrong user name or password."),
+        // One message for every failed password sign-in (unknown name, wrong password, locked,
+        // not allowed): what it says must not tell which accounts exist.
+        ["login.failed"] = ("Inloggningen misslyckades. Kontrollera användarnamn och lösenord. Efter flera misslyckade försök låses kontot en stund.", "Sign-in failed. Check the user name and password. After several failed attempts the account is locked for a while."),
         ["login.locked"] = ("Kontot är tillfälligt låst efter för många misslyckade försök. Försök igen om en stund.", "The account is locked for a while after too many failed attempts. Try again later."),
+        ["login.tooMany.title"] = ("För många inloggningsförsök", "Too many sign-in attempts"),
+        ["login.tooMany"] = ("Det har gjorts för många inloggningsförsök. Vänta {0} minut(er) och försök igen.", "There have been too many sign-in attempts. Wait {0} minute(s) and try again."),
         ["login.upstreams"] = ("Eller logga in via din organisation", "Or sign in through your organisation"),
         ["login.notAllowed"] = ("Kontot får inte logga in.", "The account may not sign in."),
         ["mfa.title"] = ("Bekräfta med engångskod", "Confirm with a one-time code"),
@@ -46,6 +50,8 @@ public static class UiText
         ["error.unauthorized_client"] = ("Tjänsten är inte (längre) registrerad i systemregistret.", "The service is not (or no longer) registered in the system register."),
         ["error.antiforgery"] = ("Formuläret hade gått ut. Ladda om sidan och försök igen.", "The form had expired. Reload the page and try again."),
     };
+
+    public static string Language => IsEnglish ? "en" : "sv";
 
     public static bool IsEnglish => CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en";
 

@@ -8,6 +8,8 @@ namespace Federation.Inventory.Auth;
 /// <summary>Configuration section <c>Auth</c>: who issues the access tokens the register accepts.</summary>
 public sealed class InventoryAuthOptions
 {
+    public const string Section = "Auth";
+
     /// <summary>The token issuer (the idp), e.g. <c>http://127.0.0.1:5100/</c>; its discovery document gives the keys.</summary>
     [Required]
     public Uri? Authority { get; set; }
@@ -34,7 +36,7 @@ public static class InventoryAuth
     public static IHostApplicationBuilder AddInventoryAuth(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<InventoryAuthOptions>()
-            .Bind(builder.Configuration.GetSection("Auth"))
+            .BindConfiguration(InventoryAuthOptions.Section)
             .ValidateDataAnnotations()
             .Validate(o => o.Authority is { IsAbsoluteUri: true }, "Auth:Authority must be an absolute URL (the idp's issuer).")
             .ValidateOnStart();

@@ -9,6 +9,8 @@ namespace Federation.Inventory.Infrastructure;
 /// <summary>Configuration section <c>Database</c>.</summary>
 public sealed class DatabaseOptions
 {
+    public const string Section = "Database";
+
     public const string Sqlite = "sqlite";
     public const string Postgres = "postgres";
 
@@ -29,8 +31,7 @@ public static class DatabaseSetup
 {
     public static IHostApplicationBuilder AddInventoryDatabase(this IHostApplicationBuilder builder)
     {
-        var section = builder.Configuration.GetSection("Database");
-        builder.Services.AddOptions<DatabaseOptions>().Bind(section)
+        builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section)
             .Validate(o => o.Provider is DatabaseOptions.Sqlite or DatabaseOptions.Postgres,
                 "Database:Provider must be 'sqlite' or 'postgres'.")
             .Validate(o => o.Provider != DatabaseOptions.Postgres || !string.IsNullOrWhiteSpace(o.ConnectionString),

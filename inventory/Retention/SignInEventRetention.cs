@@ -9,6 +9,8 @@ namespace Federation.Inventory.Retention;
 /// <summary>Configuration section <c>Retention</c>.</summary>
 public sealed class RetentionOptions
 {
+    public const string Section = "Retention";
+
     /// <summary>The register's own system, whose registered retention governs its sign-in events.</summary>
     public string FederationSystemId { get; set; } = "federation";
 

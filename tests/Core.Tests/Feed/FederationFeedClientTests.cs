@@ -28,12 +28,12 @@ public sealed class FederationFeedClientTests : IDisposable
             ["Feed:RetryDelay"] = "00:00:00.100",
             ["Feed:MaxRetryDelay"] = "00:00:00.500",
         }).Build();
-        var services = new ServiceCollection().AddLogging();
+        var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(config);
         if (tokens is not null)
         {
             services.AddSingleton(tokens);
         }
-        services.AddFederationFeed(config.GetSection("Feed"));
+        services.AddFederationFeed();
         return services.BuildServiceProvider();
     }
 

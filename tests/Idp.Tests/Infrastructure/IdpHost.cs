@@ -4,6 +4,7 @@ using Federation.Core.Feed;
 using Federation.Idp.Clients;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -32,6 +33,11 @@ public class IdpHost : IAsyncLifetime
 
     /// <summary>Settings a test class needs on top of the defaults (e.g. a short code lifetime).</summary>
     protected virtual IEnumerable<KeyValuePair<string, string?>> ExtraSettings() => [];
+
+    /// <summary>Services a test class replaces (after the idp's own registrations).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
 
     /// <summary>The database: a SQLite file by default.</summary>
     protected virtual IEnumerable<KeyValuePair<string, string?>> DatabaseSettings() =>
@@ -69,6 +75,10 @@ public class IdpHost : IAsyncLifetime
             ["Saml:PublicOrigin"] = BaseAddress.AbsoluteUri,
             ["Saml:IdpEntityId"] = new Uri(BaseAddress, "saml").AbsoluteUri,
             ["Saml:SpEntityId"] = new Uri(BaseAddress, "saml/sp").AbsoluteUri,
+            // Every test signs in from 127.0.0.1, many times as the same person: the login limits
+            // are tested on their own (Pages/LoginThrottleTests).
+            ["Login:AttemptsPerAddress"] = "100000",
+            ["Login:AttemptsPerAccount"] = "10000",
         };
         foreach (var (key, value) in DatabaseSettings().Concat(ExtraSettings()))
         {
@@ -83,6 +93,7 @@ public class IdpHost : IAsyncLifetime
             }
             // appsettings.json is read after the settings above: its Urls would win without this.
             builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(settings));
+            builder.ConfigureTestServices(ConfigureServices);
         });
         _factory.UseKestrel();
         _factory.StartServer();

@@ -191,10 +191,38 @@ public sealed partial class RelyingParty(IdpHost idp, string clientId, string? s
 /// <summary>RFC 6238 codes, as an authenticator app computes them.</summary>
 public static class Totp
 {
+    private static readonly Dictionary<string, long> LastStep = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Without <paramref name="at"/>: a code the idp has not seen yet. The idp accepts each time
+    /// step once (and one step ahead of its clock), so a second code in the same 30 s is the next
+    /// step's, and a third waits (bounded) until that is within reach, like a person would.
+    /// </summary>
     public static string Code(string base32Secret, DateTimeOffset? at = null)
     {
+        if (at is { } fixedTime)
+        {
+            return CodeAt(base32Secret, fixedTime.ToUnixTimeSeconds() / 30);
+        }
+        long step;
+        lock (LastStep)
+        {
+            var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 30;
+            step = Math.Max(now, LastStep.GetValueOrDefault(base32Secret, long.MinValue + 1) + 1);
+            LastStep[base32Secret] = step;
+        }
+        // The idp takes one step ahead of its clock: wait until step - 1 has begun (at most the steps reserved ahead).
+        var wait = DateTimeOffset.FromUnixTimeSeconds((step - 1) * 30) - DateTimeOffset.UtcNow;
+        if (wait > TimeSpan.Zero)
+        {
+            Thread.Sleep(wait + TimeSpan.FromMilliseconds(200));
+        }
+        return CodeAt(base32Secret, step);
+    }
+
+    public static string CodeAt(string base32Secret, long step)
+    {
         var key = Base32Decode(base32Secret);
-        var step = (at ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds() / 30;
         var counter = BitConverter.GetBytes(step);
         if (BitConverter.IsLittleEndian)
         {

@@ -23,6 +23,7 @@ public static class TestSystems
     /// <summary>LIKA: teachers and principals at Björkskolan.</summary>
     public const string LikaId = "lika";
     public const string LikaSecret = "lika-test-secret-1234";
+    public const string LikaLogout = "http://127.0.0.1:7001/lika-signed-out";
 
     private static readonly FeedAccessPolicy Anyone = new([], [], [], "loa2");
 
@@ -46,7 +47,7 @@ public static class TestSystems
             new FeedOidcClient(PrincipalsId, PrincipalsSecret, [Redirect], [], ["authorization_code", "refresh_token"], [])),
         new FeedSystem("lika", "LIKA", LifecyclePhase.AnvandningOchSupport, Anyone with { Roles = ["larare", "rektor"], SchoolUnits = ["41526371"] },
             ["name", "roles", "school_units"],
-            new FeedOidcClient(LikaId, LikaSecret, [Redirect], [], ["authorization_code", "refresh_token"], [])),
+            new FeedOidcClient(LikaId, LikaSecret, [Redirect], [LikaLogout], ["authorization_code", "refresh_token"], [])),
         new FeedSystem("schema", "Schemaläggning", LifecyclePhase.AnvandningOchSupport, Anyone,
             [],
             new FeedOidcClient(BatchId, BatchSecret, [], [], ["client_credentials"], ["federation.feed"])),

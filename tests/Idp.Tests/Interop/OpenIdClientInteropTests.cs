@@ -10,7 +10,7 @@ namespace Federation.Idp.Tests.Interop;
 public sealed class OpenIdClientInteropTests(IdpHost idp) : IClassFixture<IdpHost>
 {
     [Fact]
-    public async Task Openid_client_completes_discovery_code_pkce_userinfo_refresh_and_revocation()
+    public async Task Openid_client_completes_the_flow_and_checks_auth_time_code_reuse_scopes_revocation_and_logout_hint()
     {
         var folder = InteropFolder("openid-client");
         var start = new ProcessStartInfo("node", "interop.mjs")
@@ -24,6 +24,7 @@ public sealed class OpenIdClientInteropTests(IdpHost idp) : IClassFixture<IdpHos
                 ["CLIENT_ID"] = TestSystems.PortalId,
                 ["CLIENT_SECRET"] = TestSystems.PortalSecret,
                 ["REDIRECT_URI"] = TestSystems.PortalRedirect,
+                ["POST_LOGOUT_REDIRECT_URI"] = TestSystems.PortalLogout,
                 ["IDP_USER"] = "anna.larare",
                 ["IDP_PASSWORD"] = RelyingParty.DefaultPassword,
             },
@@ -38,6 +39,11 @@ public sealed class OpenIdClientInteropTests(IdpHost idp) : IClassFixture<IdpHos
         Assert.True(node.ExitCode == 0, output);
         Assert.Contains("ok  code exchanged, ID token valid", output, StringComparison.Ordinal);
         Assert.Contains("ok  revoked refresh token refused", output, StringComparison.Ordinal);
+        Assert.Contains("ok  code reuse refused, the first access token inactive", output, StringComparison.Ordinal);
+        Assert.Contains("ok  max_age=0 and prompt=login authenticate anew", output, StringComparison.Ordinal);
+        Assert.Contains("ok  unregistered scope is invalid_scope", output, StringComparison.Ordinal);
+        Assert.Contains("ok  revoked access token inactive and refused at userinfo", output, StringComparison.Ordinal);
+        Assert.Contains("ok  forged id_token_hint refused", output, StringComparison.Ordinal);
         Assert.EndsWith("INTEROP OK", output.Trim(), StringComparison.Ordinal);
     }
 

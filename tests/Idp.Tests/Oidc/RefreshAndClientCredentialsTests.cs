@@ -116,7 +116,7 @@ public sealed class RefreshAndClientCredentialsTests(IdpHost idp) : IClassFixtur
 
         var tokens = await rp.ClientCredentialsAsync("federation.register");
 
-        Assert.Equal("invalid_request", tokens.Error);
+        Assert.Equal("invalid_scope", tokens.Error);
         Assert.Null(tokens.AccessToken);
     }
 

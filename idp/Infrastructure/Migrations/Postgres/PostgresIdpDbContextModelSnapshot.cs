@@ -47,6 +47,9 @@ namespace Federation.Idp.Infrastructure.Migrations.Postgres
                     b.Property<string>("GivenName")
                         .HasColumnType("text");
 
+                    b.Property<long?>("LastTotpTimeStep")
+                        .HasColumnType("bigint");
+
                     b.Property<bool>("LockoutEnabled")
                         .HasColumnType("boolean");
 
@@ -122,6 +125,22 @@ namespace Federation.Idp.Infrastructure.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.ToTable("KeyRing", (string)null);
+                });
+
+            modelBuilder.Entity("Federation.Idp.Oidc.RevokedAccessToken", b =>
+                {
+                    b.Property<string>("Jti")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Jti");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("RevokedAccessTokens");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>

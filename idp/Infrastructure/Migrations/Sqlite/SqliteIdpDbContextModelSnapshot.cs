@@ -42,6 +42,9 @@ namespace Federation.Idp.Infrastructure.Migrations.Sqlite
                     b.Property<string>("GivenName")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("LastTotpTimeStep")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("LockoutEnabled")
                         .HasColumnType("INTEGER");
 
@@ -117,6 +120,22 @@ namespace Federation.Idp.Infrastructure.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.ToTable("KeyRing", (string)null);
+                });
+
+            modelBuilder.Entity("Federation.Idp.Oidc.RevokedAccessToken", b =>
+                {
+                    b.Property<string>("Jti")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Jti");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("RevokedAccessTokens");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
