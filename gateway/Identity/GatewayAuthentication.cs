@@ -27,9 +27,9 @@ public static class GatewayAuthentication
     public const string AcrValuesItem = "acr_values";
 
     /// <summary>Claims the idp sends that the policy or the release list may need.</summary>
-    private static readonly string[] ArrayClaims = ["roles", "groups", "school_units", "affiliation"];
+    internal static readonly string[] ArrayClaims = ["roles", "groups", "school_units", "affiliation"];
 
-    private static readonly string[] SingleClaims =
+    internal static readonly string[] SingleClaims =
         ["eppn", "display_name", "given_name", "family_name", "name", "email", "personnummer", "acr"];
 
     public static IHostApplicationBuilder AddGatewayAuthentication(this IHostApplicationBuilder builder)

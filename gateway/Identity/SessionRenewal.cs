@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -60,10 +61,33 @@ public sealed class SessionRenewal(
             await EndAsync(context, "the idp refused the refresh");
             return;
         }
+        // The idp decided again: the session now holds the person as the idp describes them today.
+        context.ReplacePrincipal(WithCurrentAttributes(context.Principal!, refreshed.Attributes));
         context.Properties.UpdateTokenValue("access_token", refreshed.AccessToken);
         context.Properties.UpdateTokenValue("refresh_token", refreshed.RefreshToken ?? refreshToken);
         context.Properties.UpdateTokenValue("expires_at", refreshed.ExpiresAt.ToString("o", CultureInfo.InvariantCulture));
         context.ShouldRenew = true;
+    }
+
+    /// <summary>
+    /// The session's person with every attribute claim replaced by the idp's current userinfo
+    /// (a removed role is gone); the assurance level stays what the sign-in proved.
+    /// </summary>
+    private static ClaimsPrincipal WithCurrentAttributes(ClaimsPrincipal principal, IReadOnlyDictionary<string, string[]> current)
+    {
+        var replaced = GatewayAuthentication.ArrayClaims.Concat(GatewayAuthentication.SingleClaims)
+            .Where(type => type != "acr")
+            .ToHashSet(StringComparer.Ordinal);
+        var old = (ClaimsIdentity)principal.Identity!;
+        var identity = new ClaimsIdentity(old.Claims.Where(c => !replaced.Contains(c.Type)), old.AuthenticationType, old.NameClaimType, old.RoleClaimType);
+        foreach (var (type, values) in current)
+        {
+            if (replaced.Contains(type))
+            {
+                identity.AddClaims(values.Select(v => new Claim(type, v)));
+            }
+        }
+        return new ClaimsPrincipal(identity);
     }
 
     private static async Task EndAsync(CookieValidatePrincipalContext context, string why)
@@ -119,7 +143,8 @@ public sealed class SessionRenewal(
                 ? TimeSpan.FromSeconds(seconds)
                 : TimeSpan.Zero;
             var refresh = root.TryGetProperty("refresh_token", out var newRefresh) ? newRefresh.GetString() : null;
-            return new Refreshed(access, refresh, time.GetUtcNow() + lifetime);
+            var attributes = await UserInfoAsync(options, configuration.UserInfoEndpoint, access);
+            return attributes is null ? null : new Refreshed(access, refresh, time.GetUtcNow() + lifetime, attributes);
         }
         catch (Exception e) when (e is HttpRequestException or JsonException or InvalidOperationException or IOException)
         {
@@ -129,5 +154,29 @@ public sealed class SessionRenewal(
         }
     }
 
-    private sealed record Refreshed(string AccessToken, string? RefreshToken, DateTimeOffset ExpiresAt);
+    /// <summary>The person's current attributes, as at sign-in (the OIDC handler reads userinfo too).</summary>
+    private async Task<IReadOnlyDictionary<string, string[]>?> UserInfoAsync(OpenIdConnectOptions options, string endpoint, string accessToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, endpoint);
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", accessToken);
+        using var response = await options.Backchannel.SendAsync(request, CancellationToken.None);
+        if (!response.IsSuccessStatusCode)
+        {
+            logger.LogInformation("The idp refused userinfo after a refresh: {Status}", (int)response.StatusCode);
+            return null;
+        }
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStreamAsync());
+        var result = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        foreach (var property in body.RootElement.EnumerateObject())
+        {
+            result[property.Name] = property.Value.ValueKind switch
+            {
+                JsonValueKind.Array => property.Value.EnumerateArray().Select(v => v.ToString()).ToArray(),
+                _ => [property.Value.ToString()],
+            };
+        }
+        return result;
+    }
+
+    private sealed record Refreshed(string AccessToken, string? RefreshToken, DateTimeOffset ExpiresAt, IReadOnlyDictionary<string, string[]> Attributes);
 }

@@ -72,4 +72,32 @@ public sealed class SessionRecheckTests(ShortTokenIdpRig rig) : IClassFixture<Sh
         await users.SetLockoutEnabledAsync(user, true);
         await users.SetLockoutEndDateAsync(user, locked ? DateTimeOffset.MaxValue : null);
     }
+
+    [Fact]
+    public async Task A_role_removed_at_the_idp_stops_working_at_the_gateway_within_one_access_token_lifetime()
+    {
+        using var browser = new Browser(rig.IdpAddress, "anna.larare", IdpRig.Password);
+        var teachers = new Uri(rig.GatewayAddress, "/larare/");
+        Assert.Equal(HttpStatusCode.OK, (await browser.VisitAsync(teachers)).StatusCode);
+
+        await SetRoleAsync("anna.larare", "larare", present: false);
+        try
+        {
+            await Loopback.EventuallyAsync(async () =>
+                (await browser.GetAsync(teachers)).StatusCode == HttpStatusCode.Forbidden, "the removed role refused", seconds: 30);
+        }
+        finally
+        {
+            await SetRoleAsync("anna.larare", "larare", present: true);
+        }
+    }
+
+    private async Task SetRoleAsync(string userName, string role, bool present)
+    {
+        using var scope = rig.IdpServices.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<IdpUser>>();
+        var user = (await users.FindByNameAsync(userName))!;
+        var claim = new System.Security.Claims.Claim("roles", role);
+        await (present ? users.AddClaimAsync(user, claim) : users.RemoveClaimAsync(user, claim));
+    }
 }
