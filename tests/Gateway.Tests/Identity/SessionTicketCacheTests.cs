@@ -109,7 +109,12 @@ public sealed class SessionCookieTests(GatewayRig rig) : IClassFixture<GatewayRi
             ],
             CookieAuthenticationDefaults.AuthenticationScheme, "name", "roles");
         var ticket = new AuthenticationTicket(new ClaimsPrincipal(identity),
-            new AuthenticationProperties { IssuedUtc = DateTimeOffset.UtcNow, ExpiresUtc = expires }, CookieAuthenticationDefaults.AuthenticationScheme);
+            new AuthenticationProperties(new Dictionary<string, string?>
+            {
+                // As the sign-in stamps it: sessions without it have no known age and are ended.
+                [SessionRenewal.SignedInItem] = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            })
+            { IssuedUtc = DateTimeOffset.UtcNow, ExpiresUtc = expires }, CookieAuthenticationDefaults.AuthenticationScheme);
         var format = rig.GatewayServices.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>()
             .Get(CookieAuthenticationDefaults.AuthenticationScheme).TicketDataFormat;
         return GatewayAuthentication.CookieName + "=" + format.Protect(ticket);
