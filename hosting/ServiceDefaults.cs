@@ -1,10 +1,14 @@
+using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -36,10 +40,52 @@ public static class ServiceDefaults
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddFederationTelemetry(serviceName);
+        builder.AddTransportSecurity();
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
         return builder;
     }
+
+    private static void AddTransportSecurity(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ManagementOptions>()
+            .Bind(builder.Configuration.GetSection(ManagementOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddOptions<ForwardedHeadersTrustOptions>()
+            .Bind(builder.Configuration.GetSection(ForwardedHeadersTrustOptions.Section))
+            .Validate(o => o.KnownProxies.All(p => IPAddress.TryParse(p, out _)), "ForwardedHeaders:KnownProxies must be IP addresses.")
+            .Validate(o => o.KnownNetworks.All(n => IPNetwork.TryParse(n, out _)), "ForwardedHeaders:KnownNetworks must be CIDR networks, e.g. 10.0.0.0/24.")
+            .ValidateOnStart();
+        builder.Services.AddTransient<IStartupFilter, TransportSecurity>();
+
+        var management = builder.Configuration.GetSection(ManagementOptions.Section).Get<ManagementOptions>();
+        if (management?.Port is { } port && builder is WebApplicationBuilder web)
+        {
+            // Kestrel listens on the public addresses and the management one. (Endpoints set in code or
+            // under Kestrel:Endpoints replace these addresses; such a setup adds the management port there.)
+            web.WebHost.UseUrls([.. PublicUrls(builder.Configuration), $"http://{management.Address}:{port}"]);
+        }
+    }
+
+    /// <summary>The addresses the service would listen on without a management port.</summary>
+    private static IEnumerable<string> PublicUrls(IConfiguration configuration)
+    {
+        if (configuration["urls"] is { Length: > 0 } urls)
+        {
+            return urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        }
+        var ports = (configuration["http_ports"] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(p => $"http://*:{p}")
+            .Concat((configuration["https_ports"] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(p => $"https://*:{p}"))
+            .ToList();
+        return ports.Count > 0 ? ports : ["http://localhost:5000"];
+    }
+
+    /// <summary>Paths only the management port serves (when there is one).</summary>
+    public static bool IsManagementPath(PathString path) =>
+        path.StartsWithSegments("/metrics") || path.StartsWithSegments("/health/ready");
 
     private static void AddFederationTelemetry(this IHostApplicationBuilder builder, string serviceName)
     {
@@ -85,12 +131,15 @@ public static class ServiceDefaults
     }
 
     /// <summary>Whether spans are recorded and exported (an OTLP endpoint is configured).</summary>
-    public static bool IsTracing(Microsoft.Extensions.Configuration.IConfiguration configuration) =>
+    public static bool IsTracing(IConfiguration configuration) =>
         !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
 
     /// <summary>
-    /// <c>/health/live</c> (the process answers), <c>/health/ready</c> (checks tagged
-    /// <see cref="ReadyTag"/>, e.g. the database) and <c>/metrics</c> (Prometheus).
+    /// <c>/health/live</c> (the process answers; on every port, cheap and anonymous),
+    /// <c>/health/ready</c> (checks tagged <see cref="ReadyTag"/>, e.g. the database, with details)
+    /// and <c>/metrics</c> (Prometheus). With a <see cref="ManagementOptions.Port"/> the last two are
+    /// served on that port only. Without one, Development and Testing serve them on the public port;
+    /// elsewhere there are no metrics and readiness is a bare status, so the internet learns nothing.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
@@ -98,12 +147,19 @@ public static class ServiceDefaults
         {
             Predicate = r => r.Tags.Contains("live"),
         });
+        var management = app.Services.GetRequiredService<IOptions<ManagementOptions>>().Value;
+        var details = management.Port is not null
+                      || app.Environment.IsDevelopment()
+                      || app.Environment.IsEnvironment("Testing");
         app.MapHealthChecks("/health/ready", new HealthCheckOptions
         {
             Predicate = r => r.Tags.Contains(ReadyTag),
-            ResponseWriter = WriteHealthJson,
+            ResponseWriter = details ? WriteHealthJson : WriteHealthStatus,
         });
-        app.MapPrometheusScrapingEndpoint("/metrics");
+        if (details)
+        {
+            app.MapPrometheusScrapingEndpoint("/metrics");
+        }
         return app;
     }
 
@@ -113,6 +169,12 @@ public static class ServiceDefaults
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         return app;
+    }
+
+    private static Task WriteHealthStatus(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "text/plain";
+        return context.Response.WriteAsync(report.Status.ToString());
     }
 
     private static Task WriteHealthJson(HttpContext context, HealthReport report)

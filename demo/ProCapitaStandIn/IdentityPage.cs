@@ -3,7 +3,6 @@ using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Federation.Gateway.Forwarding;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 
 namespace Federation.Demo.ProCapita;
 
@@ -23,21 +22,13 @@ public static class IdentityPage
         return app;
     }
 
-    /// <summary>Verifies and also refuses a valid signature made for another system.</summary>
-    private static VerifiedIdentity Verify(HttpRequest request, IdentityHeaderVerifier verifier, StandInOptions options)
-    {
-        var identity = verifier.Verify(request.Headers);
-        return identity.IsValid && identity.System != options.SystemId
-            ? VerifiedIdentity.Invalid($"Signed for system '{identity.System}', not '{options.SystemId}'.")
-            : identity;
-    }
+    /// <summary>Signature over this request, this system's id, freshness and nonce: all checked by the verifier.</summary>
+    private static Ok<VerifiedIdentity> WhoAmI(HttpRequest request, IdentityHeaderVerifier verifier) =>
+        TypedResults.Ok(verifier.Verify(request));
 
-    private static Ok<VerifiedIdentity> WhoAmI(HttpRequest request, IdentityHeaderVerifier verifier, IOptions<StandInOptions> options) =>
-        TypedResults.Ok(Verify(request, verifier, options.Value));
-
-    private static ContentHttpResult Page(HttpRequest request, IdentityHeaderVerifier verifier, IOptions<StandInOptions> options)
+    private static ContentHttpResult Page(HttpRequest request, IdentityHeaderVerifier verifier)
     {
-        var identity = Verify(request, verifier, options.Value);
+        var identity = verifier.Verify(request);
         var html = new StringBuilder();
         html.Append("""
             <!doctype html><html lang="sv"><head><meta charset="utf-8"><title>ProCapita Education (demo)</title>

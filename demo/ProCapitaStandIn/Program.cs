@@ -15,7 +15,7 @@ builder.Services.AddOptions<StandInOptions>()
 builder.Services.AddSingleton(sp =>
 {
     var options = sp.GetRequiredService<IOptions<StandInOptions>>().Value;
-    return new IdentityHeaderVerifier(options.SigningKey, sp.GetRequiredService<TimeProvider>(), options.MaxSignatureAge);
+    return new IdentityHeaderVerifier(options.SigningKey, options.SystemId, sp.GetRequiredService<TimeProvider>(), options.MaxSignatureAge);
 });
 // The gateway removes its path prefix and says which it was; links then work through it.
 builder.Services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedPrefix | ForwardedHeaders.XForwardedProto);

@@ -1,4 +1,6 @@
+using System.Collections.Frozen;
 using System.Text;
+using Federation.Core.Attributes;
 
 namespace Federation.Gateway.Forwarding;
 
@@ -11,8 +13,11 @@ public static class FederationHeaders
 {
     public const string Prefix = "X-Federation-";
 
-    /// <summary>Unix seconds when the gateway signed; part of the signed string.</summary>
+    /// <summary>Unix seconds when the gateway signed; signed.</summary>
     public const string Timestamp = "X-Federation-Timestamp";
+
+    /// <summary>A fresh random value per request; signed, and remembered by the verifier for the window.</summary>
+    public const string Nonce = "X-Federation-Nonce";
 
     /// <summary><c>hmac-sha256=&lt;base64&gt;</c> over <see cref="Canonicalize"/>.</summary>
     public const string Signature = "X-Federation-Signature";
@@ -25,44 +30,43 @@ public static class FederationHeaders
 
     public const string SignatureScheme = "hmac-sha256=";
 
-    public static bool IsFederationHeader(string name) =>
-        name.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase);
+    /// <summary>First line of the signed string; changes whenever its layout does.</summary>
+    public const string Version = "federation-headers-v2";
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> HeaderNames = new(StringComparer.Ordinal);
+    private static readonly FrozenDictionary<string, string> AttributesByHeader =
+        AttributeCatalog.All.ToFrozenDictionary(a => Normalize(a.HeaderName), a => a.Name, StringComparer.Ordinal);
 
-    /// <summary><c>given_name</c> → <c>X-Federation-Given-Name</c>.</summary>
-    public static string ForAttribute(string attribute) => HeaderNames.GetOrAdd(attribute, BuildHeaderName);
-
-    private static string BuildHeaderName(string attribute)
+    /// <summary>
+    /// Whether a header name is, or could be read by some server as, one of ours: case is ignored
+    /// and <c>_</c> counts as <c>-</c> (CGI-style servers and some proxies map <c>X_Federation_Roles</c>
+    /// to the same variable as <c>X-Federation-Roles</c>).
+    /// </summary>
+    public static bool IsFederationHeader(string name)
     {
-        var builder = new StringBuilder(Prefix, Prefix.Length + attribute.Length);
-        var upper = true;
-        foreach (var c in attribute)
+        if (name.Length < Prefix.Length)
         {
-            if (c == '_')
+            return false;
+        }
+        for (var i = 0; i < Prefix.Length; i++)
+        {
+            var c = name[i] == '_' ? '-' : name[i];
+            if (char.ToLowerInvariant(c) != char.ToLowerInvariant(Prefix[i]))
             {
-                builder.Append('-');
-                upper = true;
-                continue;
+                return false;
             }
-            builder.Append(upper ? char.ToUpperInvariant(c) : c);
-            upper = false;
         }
-        return builder.ToString();
+        return true;
     }
 
-    /// <summary><c>X-Federation-Given-Name</c> → <c>given_name</c>; null for the gateway's own headers.</summary>
-    public static string? AttributeOf(string headerName)
-    {
-        if (!IsFederationHeader(headerName)
-            || string.Equals(headerName, Timestamp, StringComparison.OrdinalIgnoreCase)
-            || string.Equals(headerName, Signature, StringComparison.OrdinalIgnoreCase)
-            || string.Equals(headerName, System, StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
-        return headerName[Prefix.Length..].Replace('-', '_').ToLowerInvariant();
-    }
+    /// <summary>The one spelling of a header name: lower case, <c>_</c> as <c>-</c>.</summary>
+    public static string Normalize(string name) => name.Replace('_', '-').ToLowerInvariant();
+
+    /// <summary><c>given_name</c> → <c>X-Federation-Given-Name</c> (from the attribute catalog); null for an unknown attribute.</summary>
+    public static string? ForAttribute(string attribute) => AttributeCatalog.Find(attribute)?.HeaderName;
+
+    /// <summary><c>X-Federation-Given-Name</c> → <c>given_name</c>; null for the gateway's own headers and unknown names.</summary>
+    public static string? AttributeOf(string headerName) =>
+        AttributesByHeader.GetValueOrDefault(Normalize(headerName));
 
     /// <summary>
     /// Values are percent-encoded UTF-8 (names like "Åsa Öberg" are not valid raw header bytes)
@@ -77,26 +81,33 @@ public static class FederationHeaders
             : encoded.Split(',').Select(Uri.UnescapeDataString).ToArray();
 
     /// <summary>
-    /// The signed string: a version line, then every <c>X-Federation-*</c> header except the
-    /// signature, as <c>lower-case-name:value</c> lines sorted by name. Adding, removing or
-    /// changing any identity header (or the timestamp) changes the string.
+    /// The signed string, one item per line ending in <c>\n</c>: <see cref="Version"/>, the request
+    /// method in upper case, the request target exactly as sent on the wire (path and query, e.g.
+    /// <c>/elever?klass=7b</c>), then every <c>X-Federation-*</c> header except the signature as
+    /// <c>normalised-name:value</c>, sorted by name (ordinal). The system, timestamp and nonce are
+    /// headers, so they are covered too. A signature therefore holds for one request to one system
+    /// at one time, and changing, adding or removing anything in it breaks it.
     /// </summary>
-    public static string Canonicalize(IEnumerable<KeyValuePair<string, string>> headers)
+    public static string Canonicalize(string method, string target, IEnumerable<KeyValuePair<string, string>> headers)
     {
         var lines = new List<(string Name, string Value)>();
         foreach (var (name, value) in headers)
         {
-            if (IsFederationHeader(name) && !string.Equals(name, Signature, StringComparison.OrdinalIgnoreCase))
+            if (IsFederationHeader(name) && !IsSignature(name))
             {
-                lines.Add((name.ToLowerInvariant(), value));
+                lines.Add((Normalize(name), value));
             }
         }
         lines.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
-        var builder = new StringBuilder("federation-headers-v1\n", 256);
+        var builder = new StringBuilder(Version, 512).Append('\n')
+            .Append(method.ToUpperInvariant()).Append('\n')
+            .Append(target).Append('\n');
         foreach (var (name, value) in lines)
         {
             builder.Append(name).Append(':').Append(value).Append('\n');
         }
         return builder.ToString();
     }
+
+    internal static bool IsSignature(string name) => Normalize(name) == "x-federation-signature";
 }

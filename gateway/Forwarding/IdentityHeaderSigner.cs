@@ -3,7 +3,7 @@ using System.Text;
 
 namespace Federation.Gateway.Forwarding;
 
-/// <summary>Signs a set of identity headers with a backend's shared key (HMAC-SHA256).</summary>
+/// <summary>Signs one request's identity headers with a backend's shared key (HMAC-SHA256).</summary>
 public sealed class IdentityHeaderSigner
 {
     /// <summary>Shorter keys are guessable; the gateway refuses them at start.</summary>
@@ -21,14 +21,21 @@ public sealed class IdentityHeaderSigner
         _key = Encoding.UTF8.GetBytes(key);
     }
 
-    /// <summary>The value of <see cref="FederationHeaders.Signature"/> for these headers (timestamp included).</summary>
-    public string Sign(IEnumerable<KeyValuePair<string, string>> headers)
+    /// <summary>A fresh nonce for <see cref="FederationHeaders.Nonce"/>: 128 random bits, base64url.</summary>
+    public static string NewNonce() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(16))
+        .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    /// <summary>
+    /// The value of <see cref="FederationHeaders.Signature"/> for a request with this method and
+    /// target (path and query as sent) and these headers (system, timestamp and nonce included).
+    /// </summary>
+    public string Sign(string method, string target, IEnumerable<KeyValuePair<string, string>> headers)
     {
-        var mac = HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(FederationHeaders.Canonicalize(headers)));
+        var mac = HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(FederationHeaders.Canonicalize(method, target, headers)));
         return FederationHeaders.SignatureScheme + Convert.ToBase64String(mac);
     }
 
-    internal bool Matches(IEnumerable<KeyValuePair<string, string>> headers, string signature)
+    internal bool Matches(string method, string target, IEnumerable<KeyValuePair<string, string>> headers, string signature)
     {
         if (!signature.StartsWith(FederationHeaders.SignatureScheme, StringComparison.Ordinal))
         {
@@ -40,7 +47,7 @@ public sealed class IdentityHeaderSigner
         {
             return false;
         }
-        var expected = HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(FederationHeaders.Canonicalize(headers)));
+        var expected = HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(FederationHeaders.Canonicalize(method, target, headers)));
         return CryptographicOperations.FixedTimeEquals(expected, given);
     }
 }

@@ -1,3 +1,6 @@
+using System.Security.Claims;
+using Federation.Core.Feed;
+using Federation.Core.Navigation;
 using Federation.Gateway.Routing;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -24,9 +27,9 @@ public static class GatewayAuthentication
     public const string AcrValuesItem = "acr_values";
 
     /// <summary>Claims the idp sends that the policy or the release list may need.</summary>
-    private static readonly string[] ArrayClaims = ["roles", "groups", "school_units", "affiliation"];
+    internal static readonly string[] ArrayClaims = ["roles", "groups", "school_units", "affiliation"];
 
-    private static readonly string[] SingleClaims =
+    internal static readonly string[] SingleClaims =
         ["eppn", "display_name", "given_name", "family_name", "name", "email", "personnummer", "acr"];
 
     public static IHostApplicationBuilder AddGatewayAuthentication(this IHostApplicationBuilder builder)
@@ -37,7 +40,8 @@ public static class GatewayAuthentication
             .ValidateDataAnnotations()
             .Validate(o => o.Authority is { IsAbsoluteUri: true }, "Identity:Authority must be an absolute URI.")
             .Validate(o => o.Scopes.Contains("openid"), "Identity:Scopes must contain openid.")
-            .Validate(o => o.Scopes.Contains("offline_access"), "Identity:Scopes must contain offline_access: per-system tokens are exchanged for the session's refresh token.")
+            .Validate(o => o.Scopes.Contains("offline_access"), "Identity:Scopes must contain offline_access: the session's refresh token re-checks the person at the idp and is exchanged for each system's own token.")
+            .Validate(o => o.AbsoluteSessionLifetime > TimeSpan.Zero && o.SessionLifetime > TimeSpan.Zero, "Identity session lifetimes must be positive.")
             .ValidateOnStart();
 
         services.AddAuthentication(Scheme)
@@ -53,8 +57,14 @@ public static class GatewayAuthentication
             .AddOpenIdConnect()
             .AddJwtBearer();
 
+        services.AddSingleton<SessionRenewal>();
         services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
-            .Configure<IOptions<GatewayIdentityOptions>>((o, identity) => o.ExpireTimeSpan = identity.Value.SessionLifetime);
+            .Configure<IOptions<GatewayIdentityOptions>, SessionRenewal>((o, identity, renewal) =>
+            {
+                o.ExpireTimeSpan = identity.Value.SessionLifetime;
+                o.Events.OnSigningIn = renewal.SigningInAsync;
+                o.Events.OnValidatePrincipal = renewal.ValidatePrincipalAsync;
+            });
         // After the framework's post-configure, which creates the ticket format this wraps.
         services.AddSingleton<IPostConfigureOptions<CookieAuthenticationOptions>, CacheSessionTickets>();
 
@@ -120,6 +130,12 @@ public static class GatewayAuthentication
             o.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             o.NonceCookie.SameSite = SameSiteMode.Lax;
         }
+        // Wherever the sign-in was asked to return to, the callback sends the browser only to a local path.
+        o.Events.OnTicketReceived = context =>
+        {
+            context.ReturnUri = ReturnUrl.OrHome(context.ReturnUri);
+            return Task.CompletedTask;
+        };
         o.Events.OnRedirectToIdentityProvider = context =>
         {
             if (context.Properties.Items.TryGetValue(AcrValuesItem, out var acr) && acr is not null)
@@ -146,12 +162,25 @@ public static class GatewayAuthentication
                                     || directory.Current.Routed.Values.Any(s => s.Backend?.Audience == a));
     }
 
+    /// <summary>
+    /// A bearer token works at a system only when it was issued for that system: its audience
+    /// holds the system's own audience, or, for a system without one, the gateway's. So a token
+    /// for system A is refused at system B's route even though both audiences are registered.
+    /// </summary>
+    public static bool IsIssuedFor(ClaimsPrincipal user, FeedSystem system, GatewayIdentityOptions options)
+    {
+        var audiences = user.FindAll("aud").Select(c => c.Value);
+        return system.Backend?.Audience is { } own
+            ? audiences.Contains(own, StringComparer.Ordinal)
+            : audiences.Any(a => options.ApiAudiences.Contains(a, StringComparer.Ordinal));
+    }
+
     /// <summary>Sends a person to the idp; with <paramref name="acrValues"/> for a stronger sign-in.</summary>
     public static Task ChallengeBrowserAsync(HttpContext context, string? acrValues)
     {
         var properties = new AuthenticationProperties
         {
-            RedirectUri = context.Request.PathBase + context.Request.Path + context.Request.QueryString,
+            RedirectUri = ReturnUrl.OrHome(context.Request.PathBase + context.Request.Path + context.Request.QueryString),
         };
         if (acrValues is not null)
         {

@@ -18,7 +18,7 @@ public sealed class GatewayIdentityOptions
     [Required]
     public string ClientSecret { get; set; } = "";
 
-    /// <summary><c>offline_access</c> is required: the session's refresh token is what the gateway exchanges per system.</summary>
+    /// <summary><c>offline_access</c> is required: the session's refresh token re-checks the person at the idp and is what the gateway exchanges per system.</summary>
     public List<string> Scopes { get; set; } = ["openid", "profile", "email", "roles", "offline_access"];
 
     /// <summary>Audiences a bearer token may carry to be accepted here, beyond the backends' own audiences in the feed.</summary>
@@ -27,5 +27,9 @@ public sealed class GatewayIdentityOptions
     /// <summary>Plain HTTP is only for loopback demos and tests.</summary>
     public bool RequireHttpsMetadata { get; set; }
 
+    /// <summary>Sliding: a session unused this long ends.</summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>Absolute: a session ends this long after sign-in however active it is.</summary>
+    public TimeSpan AbsoluteSessionLifetime { get; set; } = TimeSpan.FromHours(12);
 }

@@ -1,15 +1,15 @@
 using System.Collections.Concurrent;
 using System.Security.Claims;
 using Federation.Core.Access;
+using Federation.Core.Attributes;
 using Federation.Core.Feed;
 using Federation.Gateway.Forwarding;
-using Federation.Gateway.Proxy;
 
 namespace Federation.Gateway.Identity;
 
 /// <summary>
 /// What the gateway derives from a signed-in user's claims (the policy's view of the user, and per
-/// system the signed identity headers), worked out once per distinct set of claims instead of on
+/// system the released identity headers), worked out once per distinct set of claims instead of on
 /// every request. A pure memo: an entry is used only when the request's claims are exactly the
 /// ones it was computed from (every type and value, in order), so a hit gives what computing
 /// would. Nothing about trust is remembered here: the credential is authenticated and the access
@@ -56,12 +56,12 @@ public sealed class UserFactsCache(TimeProvider time)
     }
 }
 
-/// <summary>One user's derived facts; immutable except for the per-system memo of signed headers.</summary>
+/// <summary>One user's derived facts; immutable except for the per-system memo of released headers.</summary>
 public sealed class UserFacts
 {
     private readonly string[] _claims;
     private readonly ClaimsPrincipal _user;
-    private readonly ConcurrentDictionary<(FeedSystem, IdentityHeaderSigner), SystemHeaders> _headers = new();
+    private readonly ConcurrentDictionary<FeedSystem, KeyValuePair<string, string>[]> _headers = new();
 
     internal UserFacts(ClaimsPrincipal user, DateTimeOffset until)
     {
@@ -77,15 +77,31 @@ public sealed class UserFacts
     internal DateTimeOffset Until { get; }
 
     /// <summary>
-    /// The identity headers for <paramref name="system"/>, signed with <paramref name="signer"/> at
-    /// <paramref name="now"/> (whole seconds: within one second the signature is the same anyway).
+    /// The released attributes for <paramref name="system"/> as identity headers, not yet signed
+    /// (the signature covers each request's method, target, time and nonce, so it is made per request).
     /// </summary>
-    public IReadOnlyList<KeyValuePair<string, string>> SignedHeaders(FeedSystem system, IdentityHeaderSigner signer, DateTimeOffset now)
+    public IReadOnlyList<KeyValuePair<string, string>> ReleasedHeaders(FeedSystem system) =>
+        // Keyed by the feed's system object: a new feed version (release list) is a new entry, never a stale one.
+        _headers.GetOrAdd(system, static (key, user) => BuildHeaders(key, user), _user);
+
+    /// <summary>
+    /// The released attributes the user has, as header name and encoded value (not yet the system,
+    /// timestamp, nonce and signature). Worked out once per user and system.
+    /// </summary>
+    internal static KeyValuePair<string, string>[] BuildHeaders(FeedSystem system, ClaimsPrincipal user)
     {
-        // Keyed by the feed's system object and the signer object: a new feed version (release list)
-        // or a new key is a new entry, never a stale one.
-        var headers = _headers.GetOrAdd((system, signer), static (key, user) => new SystemHeaders(key.Item1, key.Item2, user), _user);
-        return headers.SignedAt(now.ToUnixTimeSeconds());
+        var result = new List<KeyValuePair<string, string>>(system.Release.Count);
+        foreach (var attribute in AttributeCatalog.Released(system.Release))
+        {
+            var values = attribute.IsMultiValued
+                ? PersonFacts.Values(user, attribute.Name == "roles" ? ["roles", "role"] : [attribute.ClaimType]).Order(StringComparer.Ordinal).ToList()
+                : user.FindAll(attribute.ClaimType).Select(c => c.Value).ToList();
+            if (values.Count > 0)
+            {
+                result.Add(new(attribute.HeaderName, FederationHeaders.EncodeValues(values)));
+            }
+        }
+        return [.. result];
     }
 
     internal bool IsFor(ClaimsPrincipal user)
@@ -103,24 +119,4 @@ public sealed class UserFacts
         }
         return i == _claims.Length;
     }
-
-    private sealed class SystemHeaders(FeedSystem system, IdentityHeaderSigner signer, ClaimsPrincipal user)
-    {
-        private volatile Signed? _last;
-
-        public KeyValuePair<string, string>[] SignedAt(long unixSeconds)
-        {
-            if (_last is { } last && last.UnixSeconds == unixSeconds)
-            {
-                return last.Headers;
-            }
-            var headers = IdentityForwardingTransform.BuildHeaders(system, user, DateTimeOffset.FromUnixTimeSeconds(unixSeconds));
-            headers.Add(new(FederationHeaders.Signature, signer.Sign(headers)));
-            var signed = new Signed(unixSeconds, [.. headers]);
-            _last = signed;
-            return signed.Headers;
-        }
-    }
-
-    private sealed record Signed(long UnixSeconds, KeyValuePair<string, string>[] Headers);
 }

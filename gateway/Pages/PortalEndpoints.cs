@@ -53,6 +53,6 @@ public static class PortalEndpoints
             [OpenIdConnectDefaults.AuthenticationScheme]);
 
     private static Microsoft.AspNetCore.Http.HttpResults.SignOutHttpResult SignOut() =>
-        TypedResults.SignOut(new AuthenticationProperties { RedirectUri = "/" },
+        TypedResults.SignOut(new AuthenticationProperties { RedirectUri = ReturnUrl.Home },
             [CookieAuthenticationDefaults.AuthenticationScheme, OpenIdConnectDefaults.AuthenticationScheme]);
 }

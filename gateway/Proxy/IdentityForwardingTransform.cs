@@ -1,11 +1,8 @@
 using System.Globalization;
-using System.Security.Claims;
-using Federation.Core.Access;
-using Federation.Core.Attributes;
-using Federation.Core.Feed;
 using Federation.Gateway.Forwarding;
 using Federation.Gateway.Routing;
 using Microsoft.Net.Http.Headers;
+using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Transforms;
 using Yarp.ReverseProxy.Transforms.Builder;
 
@@ -42,6 +39,7 @@ public sealed class IdentityForwardingTransform(IdentitySigning signing, TimePro
         context.AddXForwardedHost();
         var prefix = context.Route.Match.Path![..context.Route.Match.Path!.IndexOf("/{", StringComparison.Ordinal)];
         context.AddRequestTransform(transform => Forward(transform, prefix));
+        context.AddResponseTransform(DropGatewayCookies);
     }
 
     private ValueTask Forward(RequestTransformContext transform, string prefix)
@@ -61,38 +59,55 @@ public sealed class IdentityForwardingTransform(IdentitySigning signing, TimePro
         }
         if (signing.For(identity.System.Id) is { } signer)
         {
-            // Every client X-Federation-* header is gone, so these are exactly the ones the backend gets.
-            foreach (var (name, value) in identity.User.SignedHeaders(identity.System, signer, time.GetUtcNow()))
-            {
-                headers.TryAddWithoutValidation(name, value);
-            }
+            AddSignedHeaders(transform, identity, signer);
         }
         return ValueTask.CompletedTask;
     }
 
     /// <summary>
-    /// The released attributes the user has, as header name and encoded value, with the system and
-    /// the timestamp (not yet the signature). <see cref="Identity.UserFacts"/> calls this once per user,
-    /// system and second.
+    /// The released attributes plus system, timestamp and nonce, signed over this request's method
+    /// and exact target. The target is fixed here (what YARP would build next) so the signed one is
+    /// the one sent. Every client X-Federation-* header is gone, so these are exactly the ones the
+    /// backend gets.
     /// </summary>
-    public static List<KeyValuePair<string, string>> BuildHeaders(FeedSystem system, ClaimsPrincipal user, DateTimeOffset now)
+    private void AddSignedHeaders(RequestTransformContext transform, ForwardedIdentity identity, IdentityHeaderSigner signer)
     {
-        var result = new List<KeyValuePair<string, string>>(system.Release.Count + 2)
+        var uri = RequestUtilities.MakeDestinationAddress(transform.DestinationPrefix, transform.Path, transform.Query.QueryString);
+        transform.ProxyRequest.RequestUri = uri;
+        var released = identity.User.ReleasedHeaders(identity.System);
+        var signed = new List<KeyValuePair<string, string>>(released.Count + 4)
         {
-            new(FederationHeaders.System, system.Id),
-            new(FederationHeaders.Timestamp, now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
+            new(FederationHeaders.System, identity.System.Id),
+            new(FederationHeaders.Timestamp, time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
+            new(FederationHeaders.Nonce, IdentityHeaderSigner.NewNonce()),
         };
-        foreach (var attribute in AttributeCatalog.Released(system.Release))
+        signed.AddRange(released);
+        signed.Add(new(FederationHeaders.Signature, signer.Sign(transform.ProxyRequest.Method.Method, uri.PathAndQuery, signed)));
+        var headers = transform.ProxyRequest.Headers;
+        foreach (var (name, value) in signed)
         {
-            var values = attribute.IsMultiValued
-                ? PersonFacts.Values(user, attribute.Name == "roles" ? ["roles", "role"] : [attribute.ClaimType]).Order(StringComparer.Ordinal).ToList()
-                : user.FindAll(attribute.ClaimType).Select(c => c.Value).ToList();
-            if (values.Count > 0)
-            {
-                result.Add(new(attribute.HeaderName, FederationHeaders.EncodeValues(values)));
-            }
+            headers.TryAddWithoutValidation(name, value);
         }
-        return result;
+    }
+
+    /// <summary>
+    /// A backend shares the gateway's origin, so a <c>Set-Cookie</c> for one of the gateway's own
+    /// cookies (the session, sign-in correlation, notices) would overwrite or fixate it: dropped.
+    /// The backend's other cookies pass.
+    /// </summary>
+    private static ValueTask DropGatewayCookies(ResponseTransformContext context)
+    {
+        if (context.ProxyResponse is null
+            || !context.HttpContext.Response.Headers.TryGetValue(HeaderNames.SetCookie, out var cookies))
+        {
+            return ValueTask.CompletedTask;
+        }
+        var kept = cookies.Where(c => c is not null && !IsGatewayCookie(c.AsSpan().TrimStart())).ToArray();
+        if (kept.Length != cookies.Count)
+        {
+            context.HttpContext.Response.Headers.SetCookie = kept;
+        }
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>

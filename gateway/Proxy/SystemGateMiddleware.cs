@@ -7,6 +7,7 @@ using Federation.Gateway.Telemetry;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace Federation.Gateway.Proxy;
@@ -26,6 +27,7 @@ public sealed class SystemGateMiddleware(
     UserFactsCache userFacts,
     BackendTokens backendTokens,
     GatewayMetrics metrics,
+    IOptions<GatewayIdentityOptions> identityOptions,
     ILogger<SystemGateMiddleware> logger)
 {
     public const string NoticeCookiePrefix = "federation.notice.";
@@ -56,6 +58,16 @@ public sealed class SystemGateMiddleware(
                 return;
             }
             await GatewayAuthentication.ChallengeBrowserAsync(context, acrValues: null);
+            return;
+        }
+
+        if (GatewayAuthentication.IsBearer(context.Request) && !GatewayAuthentication.IsIssuedFor(user, system, identityOptions.Value))
+        {
+            // RFC 6750: a token for another resource is an invalid token here.
+            context.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\", error_description=\"The token is not issued for this system.\"";
+            await GatewayResponses.WriteAsync(context, StatusCodes.Status401Unauthorized, "audience",
+                "Fel åtkomsttoken", "Åtkomsttoken är utfärdad för ett annat system.",
+                "Token for another system", "The access token's audience is not this system.", system.Id);
             return;
         }
 

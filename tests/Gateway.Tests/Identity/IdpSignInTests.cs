@@ -50,4 +50,36 @@ public sealed class IdpSignInTests(IdpRig rig) : IClassFixture<IdpRig>
         var echo = await browser.VisitAsync(new Uri(rig.GatewayAddress, "/echo/"));
         Assert.Equal(["loa3"], (await echo.Content.ReadFromJsonAsync<EchoResponse>())!.Attributes["acr"]);
     }
+
+    [Theory]
+    [InlineData("/\\evil.example/x")]
+    [InlineData("//evil.example/x")]
+    [InlineData("http://evil.example/x")]
+    [InlineData("/\t/evil.example/x")]
+    [InlineData("\\\\evil.example/x")]
+    [InlineData("https:evil.example")]
+    public async Task Sign_in_never_sends_the_browser_off_site_whatever_the_return_url(string returnUrl)
+    {
+        using var browser = new Browser(rig.IdpAddress, "rolf.rektor", IdpRig.Password);
+
+        var response = await browser.VisitAsync(new Uri(rig.GatewayAddress, "/account/signin?returnUrl=" + Uri.EscapeDataString(returnUrl)));
+
+        var landed = response.Headers.Location is { } location ? new Uri(response.RequestMessage!.RequestUri!, location) : response.RequestMessage!.RequestUri!;
+        Assert.True(rig.GatewayAddress.Authority == landed.Authority, $"{landed} {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Inloggad som", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Sign_in_returns_to_a_local_return_url()
+    {
+        using var browser = new Browser(rig.IdpAddress, "rolf.rektor", IdpRig.Password);
+
+        var response = await browser.VisitAsync(new Uri(rig.GatewayAddress, "/account/signin?returnUrl=" + Uri.EscapeDataString("/echo/elever?klass=7b")));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var echo = (await response.Content.ReadFromJsonAsync<EchoResponse>())!;
+        Assert.Equal("/elever", echo.Path);
+        Assert.Equal("?klass=7b", echo.Query);
+    }
 }

@@ -108,7 +108,12 @@ public sealed class SessionCookieTests(FakeClockGatewayRig rig) : IClassFixture<
                 new Claim("school_units", DemoFeed.Bjorkskolan), new Claim("acr", "loa2"),
             ],
             CookieAuthenticationDefaults.AuthenticationScheme, "name", "roles");
-        var properties = new AuthenticationProperties { IssuedUtc = rig.Clock.GetUtcNow(), ExpiresUtc = expires };
+        var properties = new AuthenticationProperties(new Dictionary<string, string?>
+        {
+            // As the sign-in stamps it: sessions without it have no known age and are ended.
+            [SessionRenewal.SignedInItem] = rig.Clock.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+        })
+        { IssuedUtc = rig.Clock.GetUtcNow(), ExpiresUtc = expires };
         // What the gateway exchanges for each system's own token (the test issuer's stand-in for a refresh token).
         properties.StoreTokens([new AuthenticationToken
         {

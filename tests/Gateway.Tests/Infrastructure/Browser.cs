@@ -16,6 +16,9 @@ internal sealed partial class Browser(Uri idp, string user, string password, str
     /// <summary>The jar, to look at what a service stored in the browser.</summary>
     public CookieContainer Cookies => _client.Cookies;
 
+    /// <summary>Every cookie the browser would send to <paramref name="site"/>, as the Cookie header.</summary>
+    public string CookieHeader(Uri site) => _client.Cookies.GetCookieHeader(site);
+
     private static (HttpClient, CookieContainer) Create()
     {
         var cookies = new CookieContainer();
@@ -34,6 +37,10 @@ internal sealed partial class Browser(Uri idp, string user, string password, str
             if (response.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.Found or HttpStatusCode.SeeOther)
             {
                 var next = new Uri(at, response.Headers.Location!);
+                if (!System.Net.IPAddress.TryParse(next.Host, out var address) || !System.Net.IPAddress.IsLoopback(address))
+                {
+                    return response; // off-site: a test never goes there; the caller sees where it was sent
+                }
                 response = next.Authority == idp.Authority && next.AbsolutePath.Equals("/login", StringComparison.OrdinalIgnoreCase)
                     ? await SubmitFormAsync(next, new() { ["UserName"] = user, ["Password"] = password })
                     : next.Authority == idp.Authority && next.AbsolutePath.Equals("/mfa", StringComparison.OrdinalIgnoreCase)
@@ -66,6 +73,9 @@ internal sealed partial class Browser(Uri idp, string user, string password, str
 
     /// <summary>RFC 6238 code, as an authenticator app shows it.</summary>
     public static string Totp(string base32Secret) => Federation.Testing.Totp.Code(base32Secret);
+
+    /// <summary>One request with the browser's cookies, redirects not followed.</summary>
+    public Task<HttpResponseMessage> GetAsync(Uri url) => Http.GetAsync(url);
 
     public void Dispose() => Http.Dispose();
 }

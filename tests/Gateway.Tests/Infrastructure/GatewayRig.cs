@@ -11,11 +11,11 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace Federation.Gateway.Tests.Infrastructure;
 
 /// <summary>The gateway itself (Program) on real Kestrel, configured for a test.</summary>
-internal sealed class GatewayHost(IReadOnlyDictionary<string, string?> settings, TimeProvider? time = null) : WebApplicationFactory<Program>
+internal sealed class GatewayHost(IReadOnlyDictionary<string, string?> settings, TimeProvider? time = null, string environment = "Testing") : WebApplicationFactory<Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(environment);
         if (time is not null)
         {
             builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton(time)));
@@ -24,11 +24,21 @@ internal sealed class GatewayHost(IReadOnlyDictionary<string, string?> settings,
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
     }
 
+    /// <summary>The public address (and the management port too, when the settings name one).</summary>
     public Uri Start()
     {
-        UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        var management = settings.GetValueOrDefault("Management:Port") is { } port ? int.Parse(port, System.Globalization.CultureInfo.InvariantCulture) : 0;
+        UseKestrel(o =>
+        {
+            o.Listen(IPAddress.Loopback, 0);
+            if (management > 0)
+            {
+                o.Listen(IPAddress.Loopback, management);
+            }
+        });
         StartServer();
-        return new Uri(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        return new Uri(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .First(a => management == 0 || new Uri(a).Port != management));
     }
 }
 
@@ -57,6 +67,9 @@ public class GatewayRig : IAsyncLifetime
     internal TestBackend BackendB { get; private set; } = null!;
 
     public Uri GatewayAddress { get; private set; } = null!;
+
+    /// <summary>The gateway's management port (metrics, health details), as an operator's scraper sees it.</summary>
+    public Uri ManagementAddress { get; private set; } = null!;
 
     public string CachePath => Path.Combine(_cacheDir, "feed.json");
 
@@ -109,6 +122,7 @@ public class GatewayRig : IAsyncLifetime
             ["Gateway:ReactivationPeriod"] = "00:00:01",
             ["Gateway:RateLimits:PermitsPerUser"] = "100000",
             ["Gateway:RateLimits:PermitsPerAddress"] = "100000",
+            ["Management:Port"] = Loopback.CandidatePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         foreach (var system in DemoFeed.SystemIds)
         {
@@ -118,6 +132,7 @@ public class GatewayRig : IAsyncLifetime
         _gateway?.Dispose();
         _gateway = new GatewayHost(settings, Time);
         GatewayAddress = _gateway.Start();
+        ManagementAddress = new Uri($"http://127.0.0.1:{settings["Management:Port"]}/");
     }
 
     internal void StopGateway()
@@ -147,6 +162,9 @@ public class GatewayRig : IAsyncLifetime
         client.DefaultRequestHeaders.Accept.ParseAdd(browser ? "text/html,application/xhtml+xml" : "application/json");
         return client;
     }
+
+    /// <summary>A client for the management port.</summary>
+    public HttpClient ManagementClient() => new() { BaseAddress = ManagementAddress, Timeout = TimeSpan.FromSeconds(30) };
 
     /// <summary>Publishes a change and waits until the gateway runs on it.</summary>
     internal async Task<FederationFeed> PublishAsync(Func<FederationFeed, FederationFeed> change)

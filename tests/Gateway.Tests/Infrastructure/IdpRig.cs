@@ -15,7 +15,7 @@ namespace Federation.Gateway.Tests.Infrastructure;
 /// issuer; both read the same register feed, in which the gateway is the confidential client
 /// <c>federation-gateway</c> of system <c>federation</c>.
 /// </summary>
-public sealed class IdpRig : GatewayRig
+public class IdpRig : GatewayRig
 {
     /// <summary>Classes with their own real idp run one after the other: two idps in one process collide on seeding the demo users.</summary>
     public const string Collection = "real idp";
@@ -55,9 +55,16 @@ public sealed class IdpRig : GatewayRig
             ["Database:ConnectionString"] = $"Data Source={Path.Combine(_dataDirectory, "idp.db")}",
             ["Logging:LogLevel:Default"] = "Warning",
         };
+        ConfigureIdp(settings);
         _idp = new WebApplicationFactory<IdpProgram>().WithWebHostBuilder(builder =>
         {
             builder.UseEnvironment("Production");
+            // The idp reads its database settings while building: only host settings arrive in time
+            // (without them every rig shared bin/data/idp.db, and parallel rigs collided).
+            foreach (var (key, value) in settings)
+            {
+                builder.UseSetting(key, value);
+            }
             builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(settings));
         });
         _idp.UseKestrel(o => o.Listen(IPAddress.Loopback, IdpAddress.Port));
@@ -72,6 +79,13 @@ public sealed class IdpRig : GatewayRig
             throw;
         }
     }
+
+    /// <summary>Idp settings a test class changes, e.g. token lifetimes.</summary>
+    protected virtual void ConfigureIdp(Dictionary<string, string?> settings)
+    {
+    }
+
+    internal IServiceProvider IdpServices => _idp!.Services;
 
     protected override void Configure(Dictionary<string, string?> settings)
     {

@@ -48,12 +48,20 @@ internal sealed class TestBackend : IAsyncDisposable
     private async Task StartOnAsync(int port)
     {
         var app = Loopback.CreateApp(port);
-        var verifier = new IdentityHeaderVerifier(_signingKey);
+        // This one server plays every system of the demo feed, so one verifier per signed system
+        // (the system check itself is the verifier's unit tests' business).
+        var verifiers = new System.Collections.Concurrent.ConcurrentDictionary<string, IdentityHeaderVerifier>(StringComparer.Ordinal);
         app.MapGet("/health", () => "ok");
         app.Map("/{**rest}", (HttpContext context) =>
         {
             Interlocked.Increment(ref Requests);
-            var identity = verifier.Verify(context.Request.Headers);
+            // ?set-cookie=… : the backend sets these cookies, as a system behind the gateway may try to.
+            foreach (var cookie in context.Request.Query["set-cookie"])
+            {
+                context.Response.Headers.Append("Set-Cookie", cookie);
+            }
+            var system = context.Request.Headers[FederationHeaders.System].FirstOrDefault() ?? "";
+            var identity = verifiers.GetOrAdd(system, s => new IdentityHeaderVerifier(_signingKey, s)).Verify(context.Request);
             return TypedResults.Ok(new EchoResponse(
                 _name,
                 context.Request.Path.Value ?? "",

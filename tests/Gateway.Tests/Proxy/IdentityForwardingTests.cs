@@ -118,7 +118,67 @@ public sealed class IdentityForwardingTests(GatewayRig rig) : IClassFixture<Gate
 
         var response = await client.GetAsync("/tokenapi/");
 
-        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains("invalid_token", response.Headers.WwwAuthenticate.ToString());
         Assert.Contains("\"reason\":\"audience\"", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_token_for_system_a_is_refused_at_system_bs_route()
+    {
+        // Issued for the token system only: both audiences are registered, but this route is echo's.
+        using var client = rig.Client(Anna(audiences: ["procapita-api"]));
+
+        var response = await client.GetAsync("/echo/");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains("\"reason\":\"audience\"", await response.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/tokenapi/")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_signature_holds_for_the_exact_method_path_and_query_sent()
+    {
+        using var client = rig.Client(Anna());
+
+        var response = await client.PostAsync("/echo/elever/%C3%85sa%20%C3%96?klass=7b&namn=%C3%A5+b&tom", new StringContent("x"));
+        var echo = (await response.Content.ReadFromJsonAsync<EchoResponse>())!;
+
+        Assert.True(echo.Verified, echo.VerificationFailure);
+        Assert.Equal("?klass=7b&namn=%C3%A5+b&tom", echo.Query);
+        Assert.False(string.IsNullOrEmpty(echo.Headers["x-federation-nonce"]));
+    }
+
+    [Fact]
+    public async Task Identity_headers_spelled_with_underscores_are_stripped_too()
+    {
+        using var client = rig.Client(Anna());
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/echo/");
+        request.Headers.TryAddWithoutValidation("X_Federation_Roles", "register-admin");
+        request.Headers.TryAddWithoutValidation("x-federation_personnummer", "191212121212");
+
+        var echo = (await (await client.SendAsync(request)).Content.ReadFromJsonAsync<EchoResponse>())!;
+
+        Assert.True(echo.Verified, echo.VerificationFailure);
+        Assert.DoesNotContain(echo.Headers.Keys, h => h.Contains('_'));
+        Assert.Equal("larare", echo.Headers["x-federation-roles"]);
+    }
+
+    [Fact]
+    public async Task A_backend_cannot_set_the_gateways_own_cookies()
+    {
+        using var client = rig.Client(Anna());
+        var query = string.Join('&', new[]
+        {
+            "federation.session=chosen-by-backend; Path=/",
+            ".AspNetCore.Correlation.x=y; Path=/",
+            "federation.notice.echo=1; Path=/",
+            "skolans-egen=1; Path=/echo",
+        }.Select(c => "set-cookie=" + Uri.EscapeDataString(c)));
+
+        var response = await client.GetAsync("/echo/?" + query);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(["skolans-egen=1; Path=/echo"], response.Headers.GetValues("Set-Cookie"));
     }
 }

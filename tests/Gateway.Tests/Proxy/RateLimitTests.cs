@@ -54,4 +54,17 @@ public sealed class PerAddressRateLimitTests(PerAddressLimitRig rig) : IClassFix
         // Probes are never throttled.
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health/live")).StatusCode);
     }
+
+    [Fact]
+    public async Task Metrics_scrapes_are_never_rate_limited()
+    {
+        using var scraper = rig.ManagementClient();
+
+        // Well past the address's limit of 4, from the same address.
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await scraper.GetAsync("/metrics")).StatusCode);
+        }
+        Assert.Equal(HttpStatusCode.OK, (await scraper.GetAsync("/health/ready")).StatusCode);
+    }
 }

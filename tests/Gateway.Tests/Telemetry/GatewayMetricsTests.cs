@@ -61,10 +61,11 @@ public sealed class GatewayMetricsTests(GatewayRig rig) : IClassFixture<GatewayR
         using var teacher = rig.Client(rig.Issuer.Mint("anna.larare", roles: ["larare"]));
         Assert.Equal(HttpStatusCode.OK, (await teacher.GetAsync("/larare/")).StatusCode);
 
+        using var scraper = rig.ManagementClient();
         var scrape = "";
         await Loopback.EventuallyAsync(async () =>
         {
-            scrape = await teacher.GetStringAsync("/metrics");
+            scrape = await scraper.GetStringAsync("/metrics");
             return scrape.Contains("federation_gateway_requests", StringComparison.Ordinal);
         }, "gateway instruments in the scrape");
 
