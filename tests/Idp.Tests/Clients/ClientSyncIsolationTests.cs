@@ -57,7 +57,7 @@ public sealed class ClientSyncIsolationTests(IdpHost idp) : IClassFixture<IdpHos
         Assert.Null(await applications.FindByClientIdAsync(TestSystems.MinimalId));
 
         // Reported: readiness detail (still ready, every other client works) and a metric.
-        using var http = idp.CreateBrowser();
+        using var http = idp.CreateManagementClient();
         var ready = await http.GetAsync("/health/ready");
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         var checks = JsonDocument.Parse(await ready.Content.ReadAsStringAsync()).RootElement.GetProperty("checks");

@@ -26,6 +26,9 @@ public class IdpHost : IAsyncLifetime
 
     public string Issuer => BaseAddress.AbsoluteUri;
 
+    /// <summary>Where operators read <c>/metrics</c> and the detailed <c>/health/ready</c>.</summary>
+    public Uri ManagementAddress { get; private set; } = null!;
+
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "federation-idp-tests", Guid.NewGuid().ToString("N"));
 
     public IServiceProvider Services => _factory!.Services;
@@ -66,6 +69,7 @@ public class IdpHost : IAsyncLifetime
         await Loopback.StartOnFreePortAsync(async port =>
         {
             BaseAddress = new Uri($"http://127.0.0.1:{port}/");
+            ManagementAddress = new Uri($"http://127.0.0.1:{Loopback.CandidatePort()}/");
             await StartOnAsync();
             return true;
         });
@@ -84,7 +88,10 @@ public class IdpHost : IAsyncLifetime
             ["Feed:CachePath"] = Path.Combine(DataDirectory, "feed.json"),
             ["Feed:RetryDelay"] = "00:00:00.200",
             ["Logging:LogLevel:Default"] = "Warning",
-            ["Urls"] = BaseAddress.AbsoluteUri,
+            // Production serves metrics and health details only on the management port; the test's
+            // Urls win over the service defaults' own listing, so both addresses are named here.
+            ["Urls"] = $"{BaseAddress.AbsoluteUri};{ManagementAddress.AbsoluteUri}",
+            ["Management:Port"] = ManagementAddress.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             // SAML: this host's own database file and URLs.
             ["Saml:ConnectionString"] = $"Data Source={Path.Combine(DataDirectory, "saml.db")}",
             ["Saml:PublicOrigin"] = BaseAddress.AbsoluteUri,
@@ -139,6 +146,9 @@ public class IdpHost : IAsyncLifetime
         await _factory!.DisposeAsync();
         await StartAsync();
     }
+
+    /// <summary>An operator's client on the management port.</summary>
+    public HttpClient CreateManagementClient() => new() { BaseAddress = ManagementAddress, Timeout = TimeSpan.FromSeconds(30) };
 
     /// <summary>A browser-like client: keeps cookies, does not follow redirects (the tests look at each hop).</summary>
     public HttpClient CreateBrowser(CookieContainer? cookies = null, string? acceptLanguage = null)

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Net;
 using Federation.Core.Feed;
+using Federation.Core.Secrets;
 using Federation.Idp.Identity;
 using Federation.Idp.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
@@ -22,7 +23,7 @@ public sealed class RefreshIdpHost : IdpHost
         {
             Systems = [.. feed.Systems, new FeedSystem("refresh-metrics", "Mätningar", LifecyclePhase.AnvandningOchSupport,
                 new FeedAccessPolicy([], [], [], "loa2"), ["roles"],
-                new FeedOidcClient(MetricsClient, MetricsSecret, [TestSystems.Redirect], [], ["authorization_code", "refresh_token", "client_credentials"], []))],
+                new FeedOidcClient(MetricsClient, ClientSecretHash.Create(MetricsSecret), [TestSystems.Redirect], [], ["authorization_code", "refresh_token", "client_credentials"], []))],
         };
     }
 
