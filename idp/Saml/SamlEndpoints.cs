@@ -1,3 +1,4 @@
+using Federation.Core.Navigation;
 using Federation.Idp.Saml.Idp;
 using Federation.Idp.Saml.Sp;
 using Federation.Idp.Saml.Storage;
@@ -88,7 +89,7 @@ public static class SamlEndpoints
             return TypedResults.NotFound();
         }
         // Only local return URLs: no open redirect through the login.
-        if (returnUrl is not null && (!returnUrl.StartsWith('/') || returnUrl.StartsWith("//", StringComparison.Ordinal) || returnUrl.StartsWith("/\\", StringComparison.Ordinal)))
+        if (returnUrl is not null && !ReturnUrl.IsSafe(returnUrl))
         {
             return TypedResults.BadRequest();
         }
