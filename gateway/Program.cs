@@ -16,6 +16,7 @@ if (builder.RefusesDemoValues())
 
 builder.AddServiceDefaults("federation-gateway");
 builder.AddFeedRouting();
+builder.AddFederationProxy();
 builder.AddGatewayAuthentication();
 builder.AddGatewayRateLimits();
 builder.AddGatewayTelemetry();
