@@ -46,6 +46,7 @@ public static class IdpSetup
         builder.Services.AddScoped<AuthenticatorCodes>();
         builder.Services.AddScoped<DecoyPassword>();
         LoginThrottle.AddLoginThrottle(builder);
+        builder.Services.AddSingleton<Telemetry.IdpMetrics>();
         builder.Services.AddSingleton<SignInAudit>();
         builder.Services.AddHttpClient(SignInEventForwarder.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
         builder.Services.AddHostedService<SignInEventForwarder>();

@@ -22,7 +22,7 @@ public sealed record SignInEvent(
     string? TraceId);
 
 /// <summary>Logs each sign-in event, counts it, and forwards it to the register when configured (best effort).</summary>
-public sealed class SignInAudit(ILogger<SignInAudit> logger, TimeProvider time)
+public sealed class SignInAudit(ILogger<SignInAudit> logger, TimeProvider time, IdpMetrics metrics)
 {
     private readonly Channel<SignInEvent> _outbox = Channel.CreateBounded<SignInEvent>(
         new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
@@ -43,7 +43,7 @@ public sealed class SignInAudit(ILogger<SignInAudit> logger, TimeProvider time)
             logger.LogWarning("Sign-in failed ({Outcome}): user {UserName} ({Subject}) via {Protocol}/{Upstream} for client {ClientId}",
                 outcome, userName, subject, protocol, upstream, clientId);
         }
-        IdpTelemetry.CountLogin(protocol, upstream, clientId, outcome);
+        metrics.CountLogin(protocol, upstream, clientId, outcome);
         _outbox.Writer.TryWrite(e);
     }
 }

@@ -24,6 +24,7 @@ public sealed class ClientSync(
     IOptions<IdpOptions> options,
     IOptions<Oidc.TokenExchangeOptions> exchange,
     ApplicationSnapshots snapshots,
+    IdpMetrics metrics,
     ILogger<ClientSync> logger) : BackgroundService
 {
     private const string ManagedProperty = "federation_managed";
@@ -212,7 +213,7 @@ public sealed class ClientSync(
             var systemId = current.Systems.FirstOrDefault(s => s.OidcClient?.ClientId == clientId)?.Id;
             logger.LogError("Client {ClientId} of system {SystemId} from feed version {Version} cannot be applied and has no application: {Reason}",
                 clientId, systemId, current.Version, reason);
-            IdpTelemetry.CountSkippedClient(clientId);
+            metrics.CountSkippedClient(clientId);
         }
 
         Skipped = skipped;
@@ -291,7 +292,6 @@ public sealed class ClientSync(
                 Permissions.Endpoints.Authorization, Permissions.Endpoints.EndSession,
                 Permissions.GrantTypes.AuthorizationCode, Permissions.ResponseTypes.Code,
             ]);
-            descriptor.Permissions.UnionWith(StandardScopes.Select(s => Permissions.Prefixes.Scope + s));
             // PKCE for every client, public or confidential.
             descriptor.Requirements.Add(Requirements.Features.ProofKeyForCodeExchange);
         }
@@ -319,7 +319,8 @@ public sealed class ClientSync(
         {
             descriptor.Permissions.Add(Permissions.Endpoints.Introspection);
         }
-        descriptor.Permissions.UnionWith(client.Scopes
+        // The scope rule is ClientScopes' (enforced at every grant); the permissions only mirror it.
+        descriptor.Permissions.UnionWith(Oidc.ClientScopes.Allowed(client)
             .Where(s => s is not Scopes.OpenId)
             .Select(s => Permissions.Prefixes.Scope + s));
         return descriptor;

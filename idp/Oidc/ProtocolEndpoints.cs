@@ -146,7 +146,7 @@ public static class ProtocolEndpoints
 
     // The scope manager and the accounts are resolved only where a grant needs them: a
     // client-credentials request then builds no database context at all.
-    private static async Task<IResult> Token(HttpContext http, RegisteredClients clients, IOptions<IdpOptions> options, TimeProvider time)
+    private static async Task<IResult> Token(HttpContext http, RegisteredClients clients, IOptions<IdpOptions> options, TimeProvider time, IdpMetrics metrics)
     {
         var request = http.GetOpenIddictServerRequest()
                       ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
@@ -170,7 +170,7 @@ public static class ProtocolEndpoints
             identity.SetResources(await Audiences(http.RequestServices, options.Value, identity.GetScopes(), request.ClientId!));
             // No destinations to set: the only claim is sub, which OpenIddict always puts in the
             // access token (destinations are stored as JSON per claim, a cost on every token).
-            IdpTelemetry.CountToken(GrantTypes.ClientCredentials, request.ClientId);
+            metrics.CountToken(GrantTypes.ClientCredentials, request.ClientId);
             return Results.SignIn(new ClaimsPrincipal(identity), properties: null, OpenIddictScheme);
         }
 
@@ -190,7 +190,7 @@ public static class ProtocolEndpoints
             identity.SetScopes(identity.GetScopes().Where(allowed.Contains));
             identity.SetResources(await Audiences(http.RequestServices, options.Value, identity.GetScopes(), request.ClientId!));
             identity.SetDestinations(Destinations);
-            IdpTelemetry.CountToken(request.GrantType!, request.ClientId);
+            metrics.CountToken(request.GrantType!, request.ClientId);
             return Results.SignIn(principal, properties: null, OpenIddictScheme);
         }
 

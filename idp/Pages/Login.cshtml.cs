@@ -17,6 +17,7 @@ public sealed class LoginModel(
     DecoyPassword decoy,
     LoginThrottle throttle,
     SignInAudit audit,
+    IdpMetrics metrics,
     TimeProvider time) : PageModel
 {
     [BindProperty(SupportsGet = true)]
@@ -92,9 +93,7 @@ public sealed class LoginModel(
         var seconds = (time.GetUtcNow().ToUnixTimeMilliseconds() - Started) / 1000.0;
         if (seconds is > 0 and < 3600)
         {
-            IdpTelemetry.LoginDuration.Record(seconds,
-                new KeyValuePair<string, object?>("upstream", FederationIdentity.LocalUpstream),
-                new KeyValuePair<string, object?>("client", client ?? "none"));
+            metrics.RecordLoginDuration(seconds, FederationIdentity.LocalUpstream, client);
         }
         return LocalRedirect(Federation.Core.Navigation.ReturnUrl.OrHome(ReturnUrl));
     }

@@ -4,6 +4,7 @@ using Federation.Idp.Saml.Sp;
 using Federation.Idp.Saml.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Federation.Idp.Saml;
@@ -40,6 +41,7 @@ public static class SamlServiceCollectionExtensions
 
         services.AddSingleton<SamlKeyStore>();
         services.AddSingleton<SamlBrowserBinding>();
+        services.TryAddSingleton<Federation.Idp.Telemetry.IdpMetrics>();
         services.AddSingleton<SamlTelemetry>();
         services.AddSingleton(p => new UpstreamIdpCatalog(p.GetRequiredService<IOptions<SamlOptions>>()));
         services.AddSingleton<MetadataAggregateSource>();

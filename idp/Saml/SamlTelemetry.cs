@@ -7,7 +7,7 @@ namespace Federation.Idp.Saml;
 /// SAML's share of the idp's <c>federation.logins</c> counter (meter <c>Federation.Idp</c>, one
 /// instrument for every protocol) and its own spans (<c>Federation.Idp.Saml</c>).
 /// </summary>
-public sealed class SamlTelemetry
+public sealed class SamlTelemetry(IdpMetrics metrics)
 {
     public const string SourceName = "Federation.Idp.Saml";
 
@@ -22,11 +22,11 @@ public sealed class SamlTelemetry
         var counted = outcome == "success" ? "success" : reason ?? outcome;
         if (direction == "upstream")
         {
-            IdpTelemetry.CountLogin("saml", party, null, counted);
+            metrics.CountLogin("saml", party, null, counted);
         }
         else
         {
-            IdpTelemetry.CountLogin("saml", "session", party, counted);
+            metrics.CountLogin("saml", "session", party, counted);
         }
     }
 }
