@@ -92,12 +92,18 @@ public sealed record FeedSamlSp(
 /// <param name="HealthPath">Path for active health checks, e.g. <c>/health</c>.</param>
 /// <param name="IdentityForwarding">How the gateway tells the backend who the person is.</param>
 /// <param name="Audience">Audience of the forwarded token when <paramref name="IdentityForwarding"/> is <c>token</c>.</param>
+/// <param name="PublicHost">
+/// A host name of the system's own (e.g. <c>elevhalsa.skola.example.se</c>) for a system that needs
+/// origin isolation: the gateway serves it only on that host, and nothing else there. Null: the
+/// gateway's shared host, where systems share one origin.
+/// </param>
 public sealed record FeedBackend(
     string PublicPath,
     IReadOnlyList<string> Upstreams,
     string? HealthPath,
     IdentityForwarding IdentityForwarding = IdentityForwarding.Headers,
-    string? Audience = null);
+    string? Audience = null,
+    string? PublicHost = null);
 
 /// <summary>How the gateway forwards the signed-in person to a backend. Written <c>headers</c> / <c>token</c> in JSON.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<IdentityForwarding>))]

@@ -96,6 +96,23 @@ public static class IntegrationRules
             : null;
     }
 
+    /// <summary>
+    /// A system's own host name at the gateway: a DNS name in lower case (no scheme, port, path or
+    /// IP address), since the gateway matches it against the request's Host.
+    /// </summary>
+    public static string? PublicHostProblem(string? value)
+    {
+        const string Shape = "Give a host name such as 'elevhalsa.skola.example.se': lower-case letters, digits, '-' and dots, no scheme, port or path.";
+        if (string.IsNullOrEmpty(value) || value.Length > 253 || Uri.CheckHostName(value) != UriHostNameType.Dns)
+        {
+            return Shape;
+        }
+        var labels = value.Split('.');
+        return labels.Length < 2 || labels.Any(l => l.Length is 0 or > 63 || l[0] == '-' || l[^1] == '-' || !l.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-'))
+            ? Shape
+            : null;
+    }
+
     /// <summary>A health-check path of a backend: absolute path, same characters as a gateway path (a trailing slash is fine).</summary>
     public static string? HealthPathProblem(string? value)
     {

@@ -42,6 +42,18 @@ public sealed class SystemGateMiddleware(
             await RetiredSystemMiddleware.WriteGoneAsync(context, systemId ?? "?", systemId ?? "?");
             return;
         }
+        // Origin isolation: a system with a host of its own is served only there, and on such a host
+        // nothing else (YARP cannot match "any host but these", so the rest is refused here).
+        var host = context.Request.Host.Host;
+        if (system.Backend?.PublicHost is { } own
+                ? !string.Equals(host, own, StringComparison.OrdinalIgnoreCase)
+                : directory.Current.OwnHosts.Contains(host))
+        {
+            await GatewayResponses.WriteAsync(context, StatusCodes.Status404NotFound, "not-on-this-host",
+                "Sidan finns inte här", "Systemet nås inte på den här adressen.",
+                "Not found", "The system is not served on this host name.", system.Id);
+            return;
+        }
         // The backend's own empty error responses pass through unchanged.
         context.Features.Get<IStatusCodePagesFeature>()?.Enabled = false;
 

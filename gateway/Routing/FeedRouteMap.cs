@@ -48,6 +48,11 @@ public static class FeedRouteMap
             return $"upstream '{upstream}': {IntegrationRules.UpstreamProblem(upstream)}";
         }
 
+        if (backend.PublicHost is not null && IntegrationRules.PublicHostProblem(backend.PublicHost) is { } host)
+        {
+            return $"public host '{backend.PublicHost}': {host}";
+        }
+
         return backend.HealthPath is not null && IntegrationRules.HealthPathProblem(backend.HealthPath) is { } health
             ? $"health path '{backend.HealthPath}': {health}"
             : null;
@@ -80,7 +85,8 @@ public static class FeedRouteMap
             {
                 RouteId = id,
                 ClusterId = id,
-                Match = new RouteMatch { Path = prefix + "/{**rest}" },
+                // A system on its own host is matched on that host only; the gate keeps the others off it.
+                Match = new RouteMatch { Path = prefix + "/{**rest}", Hosts = backend.PublicHost is { } host ? [host] : null },
                 Metadata = new Dictionary<string, string> { [SystemMetadataKey] = system.Id },
                 Transforms = [new Dictionary<string, string> { ["PathRemovePrefix"] = prefix }],
             });

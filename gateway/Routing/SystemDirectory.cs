@@ -24,6 +24,13 @@ public sealed class DirectorySnapshot
 
     public IReadOnlyList<RetiredSystem> Retired { get; }
 
+    /// <summary>Host names that belong to one system each (origin isolation); other systems are not served there.</summary>
+    public IReadOnlySet<string> OwnHosts => _ownHosts ??= Routed.Values
+        .Select(s => s.Backend?.PublicHost).OfType<string>()
+        .ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+    private IReadOnlySet<string>? _ownHosts;
+
     public RetiredSystem? FindRetired(PathString path)
     {
         foreach (var retired in Retired)

@@ -279,6 +279,11 @@ public static partial class SystemValidator
                 errors.Rule("integration.backend.healthPath", IntegrationRules.HealthPathProblem(backend.HealthPath));
             }
 
+            if (backend.PublicHost is not null)
+            {
+                errors.Rule("integration.backend.publicHost", IntegrationRules.PublicHostProblem(backend.PublicHost));
+            }
+
             if (!Enum.IsDefined(backend.IdentityForwarding))
             {
                 errors.Add("integration.backend.identityForwarding", "Use 'headers' or 'token'.");

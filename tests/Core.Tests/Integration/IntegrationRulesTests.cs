@@ -62,4 +62,21 @@ public sealed class IntegrationRulesTests
     [InlineData("http://127.0.0.1:5400/?a=b", false)]
     [InlineData("ftp://127.0.0.1", false)]
     public void Upstreams(string upstream, bool valid) => Assert.Equal(valid, IntegrationRules.UpstreamProblem(upstream) is null);
+
+    [Theory]
+    [InlineData("elevhalsa.skola.example.se")]
+    [InlineData("e-tjanst-1.kommun.se")]
+    public void A_systems_own_host_name_passes(string host) => Assert.Null(IntegrationRules.PublicHostProblem(host));
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("https://elevhalsa.skola.example.se")]
+    [InlineData("elevhalsa.skola.example.se:8443")]
+    [InlineData("elevhalsa.skola.example.se/x")]
+    [InlineData("Elevhalsa.Skola.Example.Se")]
+    [InlineData("127.0.0.1")]
+    [InlineData("localhost")]
+    [InlineData("-elevhalsa.example.se")]
+    [InlineData("*.skola.example.se")]
+    public void Anything_but_a_plain_lower_case_host_name_is_refused(string host) => Assert.NotNull(IntegrationRules.PublicHostProblem(host));
 }

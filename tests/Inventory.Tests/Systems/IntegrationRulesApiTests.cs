@@ -37,6 +37,8 @@ public abstract class IntegrationRulesApiTests(InventoryHost host)
         { "acs-fragment", "integration.samlSp.acsUrl" },
         { "acs-http-remote", "integration.samlSp.acsUrl" },
         { "upstream-fragment", "integration.backend.upstreams[0]" },
+        { "host-with-scheme", "integration.backend.publicHost" },
+        { "host-with-port", "integration.backend.publicHost" },
     };
 
     private static SystemRecord Bad(string kind)
@@ -55,6 +57,8 @@ public abstract class IntegrationRulesApiTests(InventoryHost host)
             "acs-fragment" => Samples.System(id) with { Integration = new Integration(SamlSp: Sp("https://sp.example.se/acs#x")) },
             "acs-http-remote" => Samples.System(id) with { Integration = new Integration(SamlSp: Sp("http://sp.example.se/acs")) },
             "upstream-fragment" => Samples.System(id) with { Integration = new Integration(Backend: Backend("/regel", "http://127.0.0.1:5400/#x")) },
+            "host-with-scheme" => Samples.System(id) with { Integration = new Integration(Backend: Backend("/regel-v") with { PublicHost = "https://elevhalsa.skola.example.se" }) },
+            "host-with-port" => Samples.System(id) with { Integration = new Integration(Backend: Backend("/regel-p") with { PublicHost = "elevhalsa.skola.example.se:8443" }) },
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),
         };
     }
