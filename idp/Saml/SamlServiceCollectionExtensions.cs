@@ -41,6 +41,7 @@ public static class SamlServiceCollectionExtensions
 
         services.AddSingleton<SamlKeyStore>();
         services.AddSingleton<SamlBrowserBinding>();
+        services.AddMetrics(); // IMeterFactory, when the host has not added it (tests compose SAML alone)
         services.TryAddSingleton<Federation.Idp.Telemetry.IdpMetrics>();
         services.AddSingleton<SamlTelemetry>();
         services.AddSingleton(p => new UpstreamIdpCatalog(p.GetRequiredService<IOptions<SamlOptions>>()));
