@@ -14,16 +14,16 @@ pids=()
 stop() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap stop EXIT INT TERM
 
-start() { # name project url (metrics and health details on the port after the url's)
+start() { # name project url (metrics and health details on the url's port + 1000)
   local name=$1 project=$2 url=$3
   [[ -f "$project" ]] || return 0
   ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development} \
-    Management__Port=$(( ${url##*:} + 1 )) \
+    Management__Port=$(( ${url##*:} + 1000 )) \
     dotnet run -c Release --no-build --no-launch-profile --project "$project" -- --urls "$url" \
     >"data/logs/$name.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 120); do
-    if curl -fsS "$url/health/live" >/dev/null 2>&1; then echo "  $name  $url  (metrics: ${url%:*}:$(( ${url##*:} + 1 ))/metrics)"; return 0; fi
+    if curl -fsS "$url/health/live" >/dev/null 2>&1; then echo "  $name  $url  (metrics: ${url%:*}:$(( ${url##*:} + 1000 ))/metrics)"; return 0; fi
     sleep 0.5
   done
   echo "$name did not start; see data/logs/$name.log" >&2; exit 1
