@@ -145,10 +145,3 @@ public static class SpecialCategory
     };
 }
 
-/// <summary>Assurance levels the federation knows.</summary>
-public static class AssuranceLevels
-{
-    public const string Loa2 = "loa2";
-    public const string Loa3 = "loa3";
-    public static readonly IReadOnlyList<string> All = [Loa2, Loa3];
-}

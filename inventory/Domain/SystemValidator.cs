@@ -177,9 +177,10 @@ public static partial class SystemValidator
         errors.Texts("access.roles", a.Roles);
         errors.Texts("access.groups", a.Groups);
         errors.Texts("access.schoolUnits", a.SchoolUnits);
-        if (!AssuranceLevels.All.Contains(a.AssuranceLevel))
+        // The core's levels, written by name as the register stores them (not the SAML URIs).
+        if (Federation.Core.Access.AssuranceLevel.Parse(a.AssuranceLevel) is not { } level || level.Name != a.AssuranceLevel)
         {
-            errors.Add("access.assuranceLevel", "Use loa2 (password) or loa3 (MFA or e-legitimation).");
+            errors.Add("access.assuranceLevel", "Use loa2 (password), loa3 (MFA or e-legitimation) or another level loa1–loa4.");
         }
 
         if (a.Release is null)

@@ -160,7 +160,7 @@ public static class RegisterCsv
     private static SystemRecord NewSystem(string id) => new(
         id, "", null, null, "", "", "", LifecyclePhase.Anskaffning, null,
         new ProcessingRecord("", "", null, [], [], [], [], [], [], [], null, null, [], null, false),
-        new AccessPolicy([], [], [], AssuranceLevels.Loa2, []));
+        new AccessPolicy([], [], [], Federation.Core.Access.AssuranceLevel.Loa2.Name, []));
 
     /// <summary>RFC 4180 records: quoted fields may hold the delimiter, doubled quotes and line breaks.
     /// The delimiter is ';' when the header has more of them than commas (Excel with a Swedish list separator).</summary>

@@ -74,7 +74,7 @@ public sealed class DemoRegister(InventoryDbContext db, AuditChain chain, TimePr
                 retentionDays: 90,
                 security: ["TLS i all trafik", "Signerade token och SAML-intyg", "Hashkedjad revisionslogg", "Rollstyrd behörighet, MFA för registeradministratörer"],
                 dpia: true),
-            Policy([], AssuranceLevels.Loa2, ["roles", "school_units", "groups", "acr"])),
+            Policy([], Federation.Core.Access.AssuranceLevel.Loa2.Name, ["roles", "school_units", "groups", "acr"])),
 
         // The register itself: its administrators sign in on the API reference page (/scalar) with
         // authorization code + PKCE as a public client, and write with the resulting token.
@@ -92,7 +92,7 @@ public sealed class DemoRegister(InventoryDbContext db, AuditChain chain, TimePr
                 retention: "Revisionsloggen över registret bevaras enligt dokumenthanteringsplanen.",
                 security: ["Rollstyrd behörighet (register-admin)", "Hashkedjad revisionslogg", "Optimistisk samtidighetskontroll (If-Match)"],
                 dpia: false),
-            Policy([InventoryAuth.RegisterAdmin], AssuranceLevels.Loa2, ["name", "roles", "groups"])),
+            Policy([InventoryAuth.RegisterAdmin], Federation.Core.Access.AssuranceLevel.Loa2.Name, ["name", "roles", "groups"])),
 
         new("procapita", "ProCapita Education",
             "Verksamhetssystem för förskola, skola och fritidshem: elev- och personalregister, placeringar, avgifter. Används av skolsekreterare och centrala resurser.",
@@ -108,7 +108,7 @@ public sealed class DemoRegister(InventoryDbContext db, AuditChain chain, TimePr
                 security: ["Endast personal via gatewayn", "Loggning av åtkomst", "Skyddade personuppgifter markeras och döljs"],
                 processor: new ProcessorAgreement("CGI Sverige AB", true, new DateOnly(2027, 12, 31)),
                 dpia: true),
-            Policy(["skolsekreterare", "rektor"], AssuranceLevels.Loa2, ["name", "personnummer", "roles", "school_units", "eppn"])),
+            Policy(["skolsekreterare", "rektor"], Federation.Core.Access.AssuranceLevel.Loa2.Name, ["name", "personnummer", "roles", "school_units", "eppn"])),
 
         new("schoolsoft", "Schoolsoft",
             "Skolplattform: schema, frånvaro, omdömen, betyg och kommunikation med vårdnadshavare.",
@@ -126,7 +126,7 @@ public sealed class DemoRegister(InventoryDbContext db, AuditChain chain, TimePr
                 security: ["Rollstyrd behörighet per skolenhet", "Kryptering i vila hos leverantören"],
                 processor: new ProcessorAgreement("SchoolSoft AB", true, new DateOnly(2027, 6, 30)),
                 dpia: false),
-            Policy(["larare", "rektor", "skolsekreterare", "elev", "vardnadshavare"], AssuranceLevels.Loa2,
+            Policy(["larare", "rektor", "skolsekreterare", "elev", "vardnadshavare"], Federation.Core.Access.AssuranceLevel.Loa2.Name,
                 ["eppn", "given_name", "family_name", "email", "school_units", "affiliation"])),
 
         new("google-workspace", "Google Workspace for Education",
@@ -145,7 +145,7 @@ public sealed class DemoRegister(InventoryDbContext db, AuditChain chain, TimePr
                 security: ["Ingen personnummer till leverantören", "Tvåstegsverifiering för personal"],
                 processor: new ProcessorAgreement("Google Ireland Ltd", true, new DateOnly(2025, 6, 30)),
                 dpia: true),
-            Policy(["larare", "elev", "rektor"], AssuranceLevels.Loa2, ["email", "given_name", "family_name"])),
+            Policy(["larare", "elev", "rektor"], Federation.Core.Access.AssuranceLevel.Loa2.Name, ["email", "given_name", "family_name"])),
 
         new("microsoft-365", "Microsoft 365",
             "E-post, Teams och Office för personalen.",
@@ -163,7 +163,7 @@ public sealed class DemoRegister(InventoryDbContext db, AuditChain chain, TimePr
                 security: ["MFA för all personal", "Villkorad åtkomst"],
                 processor: new ProcessorAgreement("Microsoft Ireland Operations Ltd", true, null),
                 dpia: true),
-            Policy(["larare", "rektor", "skolsekreterare", "register-admin"], AssuranceLevels.Loa2,
+            Policy(["larare", "rektor", "skolsekreterare", "register-admin"], Federation.Core.Access.AssuranceLevel.Loa2.Name,
                 ["eppn", "email", "given_name", "family_name", "display_name"])),
 
         new("intranat", "Intranätet",
@@ -180,7 +180,7 @@ public sealed class DemoRegister(InventoryDbContext db, AuditChain chain, TimePr
                 security: ["Endast personal via gatewayn"],
                 processor: new ProcessorAgreement("Sitevision AB", true, new DateOnly(2028, 1, 31)),
                 dpia: false),
-            Policy(["larare", "rektor", "skolsekreterare", "register-admin"], AssuranceLevels.Loa2, ["name", "email", "roles"])),
+            Policy(["larare", "rektor", "skolsekreterare", "register-admin"], Federation.Core.Access.AssuranceLevel.Loa2.Name, ["name", "email", "roles"])),
 
         EService("e-skolskjuts", "E-tjänst: Ansök om skolskjuts",
             "Vårdnadshavare ansöker om skolskjuts för sitt barn.",
@@ -210,7 +210,7 @@ public sealed class DemoRegister(InventoryDbContext db, AuditChain chain, TimePr
                 security: ["Vårdnadshavare ser endast egna barn", "Åtkomstlogg"],
                 processor: new ProcessorAgreement("Tietoevry Sweden AB", true, new DateOnly(2027, 3, 31)),
                 dpia: true),
-            Policy(["vardnadshavare", "larare", "rektor"], AssuranceLevels.Loa2, ["name", "email", "roles", "school_units"])),
+            Policy(["vardnadshavare", "larare", "rektor"], Federation.Core.Access.AssuranceLevel.Loa2.Name, ["name", "email", "roles", "school_units"])),
 
         new("ils", "ILS – integrerat ledningssystem",
             "Nämndens system för styrning och uppföljning av handlingsplaner. Ersätts av nytt ledningssystem.",
@@ -227,7 +227,7 @@ public sealed class DemoRegister(InventoryDbContext db, AuditChain chain, TimePr
                 retention: "Handlingsplaner bevaras; användarkonton gallras vid avvecklingen.",
                 security: ["Rollstyrd behörighet"],
                 dpia: false),
-            Policy(["rektor"], AssuranceLevels.Loa2, ["name", "roles"])),
+            Policy(["rektor"], Federation.Core.Access.AssuranceLevel.Loa2.Name, ["name", "roles"])),
 
         new("lika", "LIKA – it-tempen i skolan",
             "SKR:s självskattningsverktyg för digital utveckling, som rektor fyller i en gång per läsår.",
@@ -245,7 +245,7 @@ public sealed class DemoRegister(InventoryDbContext db, AuditChain chain, TimePr
                 security: ["Endast rektorer"],
                 processor: new ProcessorAgreement("Sveriges Kommuner och Regioner", false, null),
                 dpia: false),
-            Policy(["rektor"], AssuranceLevels.Loa2, ["name", "email", "school_units"])),
+            Policy(["rektor"], Federation.Core.Access.AssuranceLevel.Loa2.Name, ["name", "email", "school_units"])),
 
         new("larplattor", "Ramverk för lärplattor (enhetshantering)",
             "Verktyg och rutiner för lärplattornas livscykel: anskaffning, driftsättning, administration, användning och support, avveckling.",
@@ -263,7 +263,7 @@ public sealed class DemoRegister(InventoryDbContext db, AuditChain chain, TimePr
                 security: ["Fjärrlåsning och radering av förlorade enheter"],
                 processor: new ProcessorAgreement("Jamf AB", true, new DateOnly(2028, 8, 31)),
                 dpia: true),
-            Policy(["larare", "elev"], AssuranceLevels.Loa2, ["eppn", "given_name", "family_name", "school_units"])),
+            Policy(["larare", "elev"], Federation.Core.Access.AssuranceLevel.Loa2.Name, ["eppn", "given_name", "family_name", "school_units"])),
 
         new("fronter", "Fronter",
             "Tidigare lärplattform, ersatt av skolplattformen och molntjänsterna.",
@@ -278,7 +278,7 @@ public sealed class DemoRegister(InventoryDbContext db, AuditChain chain, TimePr
                 retention: "Allt innehåll raderat vid avvecklingen.",
                 security: [],
                 dpia: false),
-            Policy([], AssuranceLevels.Loa2, [])),
+            Policy([], Federation.Core.Access.AssuranceLevel.Loa2.Name, [])),
     ];
 
     private static SystemRecord EService(string id, string name, string description, IReadOnlyList<string> purposes,
@@ -300,7 +300,7 @@ public sealed class DemoRegister(InventoryDbContext db, AuditChain chain, TimePr
                 security: ["Inloggning med e-legitimation (LoA3)", "Kryptering i transit och vila"],
                 processor: new ProcessorAgreement("Nordic Peak AB", true, new DateOnly(2027, 12, 31)),
                 dpia: dpia),
-            Policy([], AssuranceLevels.Loa3, ["personnummer", "given_name", "family_name", "email", "acr"]));
+            Policy([], Federation.Core.Access.AssuranceLevel.Loa3.Name, ["personnummer", "given_name", "family_name", "email", "acr"]));
 
     private static ProcessingRecord Record(
         IReadOnlyList<string> purposes,
