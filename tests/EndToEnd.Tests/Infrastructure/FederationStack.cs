@@ -34,12 +34,19 @@ public sealed class FederationStack : IAsyncLifetime
     public ServiceProcess Demo { get; private set; } = null!;
     public ServiceProcess Gateway { get; private set; } = null!;
 
+    /// <summary>Every service exports its spans, metrics and logs here (OTLP/HTTP protobuf), as to a collector.</summary>
+    public OtlpReceiver Telemetry { get; private set; } = null!;
+
+    /// <summary>Each service's management port (<c>/metrics</c>, <c>/health/ready</c>), by service name.</summary>
+    public Dictionary<string, Uri> Management { get; } = [];
+
     /// <summary>ulf.admin's access token for the register API (authorization code + PKCE).</summary>
     public string AdminToken { get; private set; } = "";
 
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_data);
+        Telemetry = await OtlpReceiver.StartAsync();
         var dlls = new
         {
             Inventory = ServiceProcess.LocateDll("inventory", "Federation.Inventory.dll"),
@@ -66,7 +73,7 @@ public sealed class FederationStack : IAsyncLifetime
             ["Feed__CachePath"] = Path.Combine(_data, "idp-feed.json"),
             [RequestLogging] = "Information",
         });
-        Demo = await StartAsync("procapita", dlls.Demo, demoPort, []);
+        Demo = await StartAsync("procapita", dlls.Demo, demoPort, new());
 
         AdminToken = await Eventually.GetAsync(
             () => new CodeFlowClient(Idp.BaseAddress, RegisterClientId, RegisterRedirectUri)
@@ -96,6 +103,14 @@ public sealed class FederationStack : IAsyncLifetime
 
     private async Task<ServiceProcess> StartAsync(string name, string dll, int port, Dictionary<string, string> environment)
     {
+        var management = ServiceProcess.FreePort();
+        environment["Management__Port"] = management.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        environment["Management__Address"] = "127.0.0.1";
+        foreach (var (key, value) in Telemetry.Environment())
+        {
+            environment[key] = value;
+        }
+        Management[name] = new Uri($"http://127.0.0.1:{management}/");
         var service = await ServiceProcess.StartAsync(name, dll, port, environment);
         _services.Add(service);
         return service;
@@ -164,6 +179,7 @@ public sealed class FederationStack : IAsyncLifetime
             await _services[i].DisposeAsync();
             await File.WriteAllLinesAsync(Path.Combine(logs.FullName, _services[i].Name + ".log"), _services[i].Output);
         }
+        await Telemetry.DisposeAsync();
         try
         {
             Directory.Delete(_data, recursive: true);
