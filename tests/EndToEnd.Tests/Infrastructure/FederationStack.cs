@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 
 namespace Federation.EndToEnd.Tests.Infrastructure;
@@ -72,6 +74,10 @@ public sealed class FederationStack : IAsyncLifetime
             ["Feed__FeedUrl"] = feed,
             ["Feed__CachePath"] = Path.Combine(_data, "idp-feed.json"),
             [RequestLogging] = "Information",
+            // An upstream SAML IdP known by its metadata only (nobody signs in there): its signing
+            // certificate's expiry is what the idp reports for the certificate alert.
+            ["Saml__Upstreams__0__Name"] = SamlUpstream,
+            ["Saml__Upstreams__0__MetadataPath"] = WriteSamlUpstreamMetadata(),
         });
         Demo = await StartAsync("procapita", dlls.Demo, demoPort, new());
 
@@ -99,6 +105,29 @@ public sealed class FederationStack : IAsyncLifetime
             ["Feed__Credentials__TokenEndpoint"] = issuer + "connect/token",
             [RequestLogging] = "Information",
         });
+    }
+
+    /// <summary>The name of the metadata-only SAML upstream of the idp.</summary>
+    public const string SamlUpstream = "kommun-adfs";
+
+    /// <summary>The upstream's signing certificate expires this long after the run starts.</summary>
+    public static readonly TimeSpan SamlUpstreamCertificateLifetime = TimeSpan.FromDays(20);
+
+    private string WriteSamlUpstreamMetadata()
+    {
+        using var rsa = RSA.Create(2048);
+        var request = new CertificateRequest("CN=adfs.kommun.example", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.Add(SamlUpstreamCertificateLifetime));
+        var path = Path.Combine(_data, "kommun-adfs-metadata.xml");
+        File.WriteAllText(path, $"""
+            <md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="https://adfs.kommun.example/adfs/services/trust">
+              <md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
+                <md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>{Convert.ToBase64String(certificate.Export(X509ContentType.Cert))}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>
+                <md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://adfs.kommun.example/adfs/ls/"/>
+              </md:IDPSSODescriptor>
+            </md:EntityDescriptor>
+            """);
+        return path;
     }
 
     private async Task<ServiceProcess> StartAsync(string name, string dll, int port, Dictionary<string, string> environment)
