@@ -12,10 +12,10 @@ public sealed class FeedMetrics
 {
     public const string MeterName = "Federation.Feed";
 
-    public FeedMetrics(IMeterFactory meterFactory, IFederationFeedSource feed, TimeProvider time, IHostEnvironment environment)
+    public FeedMetrics(IMeterFactory meterFactory, IFederationFeedSource feed, TimeProvider time, IHostEnvironment? environment = null)
     {
         var started = time.GetUtcNow();
-        var consumer = new KeyValuePair<string, object?>("consumer", environment.ApplicationName);
+        var consumer = new KeyValuePair<string, object?>("consumer", environment?.ApplicationName ?? AppDomain.CurrentDomain.FriendlyName);
         var meter = meterFactory.Create(MeterName);
         meter.CreateObservableGauge("federation.feed.age",
             () => new Measurement<double>((time.GetUtcNow() - (feed.LastSuccess ?? started)).TotalSeconds, consumer),

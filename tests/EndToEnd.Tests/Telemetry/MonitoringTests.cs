@@ -164,3 +164,16 @@ public sealed partial class MonitoringTests(FederationStack stack)
     [GeneratedRegex(@"^[a-zA-Z_:][a-zA-Z0-9_:]*")]
     private static partial Regex SampleName();
 }
+
+/// <summary>The PromQL reading of <see cref="MonitoringTests"/>: what it takes for a metric name and what not.</summary>
+public sealed class PromQlMetricNameTests
+{
+    [Theory]
+    [InlineData("sum by (outcome) (rate(federation_idp_sign_ins_total{outcome!=\"success\", system=~\"$system\"}[$__rate_interval])) * 60", "federation_idp_sign_ins_total")]
+    [InlineData("histogram_quantile(0.95, sum by (system, le) (rate(federation_gateway_request_duration_seconds_bucket[5m])))", "federation_gateway_request_duration_seconds_bucket")]
+    [InlineData("min by (use) (federation_idp_signing_key_expiry_seconds) < 7 * 86400", "federation_idp_signing_key_expiry_seconds")]
+    [InlineData("a_total / clamp_min(sum(rate(b_total[10m])), 0.001) > 0.3 and c > 0.05", "a_total b_total c")]
+    [InlineData("label_values(federation_gateway_requests_total, system)", "federation_gateway_requests_total")]
+    public void Takes_the_selected_metrics_and_nothing_else(string expression, string names) =>
+        Assert.Equal(names.Split(' '), MonitoringTests.MetricNames(expression));
+}
