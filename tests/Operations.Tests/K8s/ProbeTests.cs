@@ -83,8 +83,8 @@ public sealed class ProbeTests(ProbeTests.RunningServices running) : IClassFixtu
             await StartAsync("gateway", ServiceProcess.FreePort(), new()
             {
                 // The gateway's optional database (shared data-protection keys) on SQLite here.
-            ["Database__ConnectionString"] = $"Data Source={Path.Combine(_data, "gateway.db")}",
-            ["Identity__Authority"] = $"http://127.0.0.1:{idpPort}/",
+                ["Database__ConnectionString"] = $"Data Source={Path.Combine(_data, "gateway.db")}",
+                ["Identity__Authority"] = $"http://127.0.0.1:{idpPort}/",
                 ["Identity__ClientSecret"] = Secret(),
                 ["Feed__FeedUrl"] = _register.FeedUrl.ToString(),
                 ["Feed__CachePath"] = Path.Combine(_data, "gateway-feed.json"),
