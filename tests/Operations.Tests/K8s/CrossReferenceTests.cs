@@ -199,6 +199,56 @@ public partial class CrossReferenceTests
 
     [Theory]
     [MemberData(nameof(Overlays))]
+    public void In_cluster_addresses_in_the_ConfigMaps_name_a_Service_and_one_of_its_ports(string name)
+    {
+        var overlay = Overlay.Render(name);
+        var services = overlay.All<V1Service>().ToDictionary(s => s.Metadata.Name);
+        var addresses = overlay.All<V1ConfigMap>().SelectMany(c => c.Data ?? new Dictionary<string, string>())
+            .Select(setting => (setting.Key, Uri: Uri.TryCreate(setting.Value, UriKind.Absolute, out var uri) ? uri : null))
+            .Where(s => s.Uri is { Scheme: "http" or "https" } && !s.Uri.Host.Contains('.', StringComparison.Ordinal) && s.Uri.Host != "+")
+            .ToList();
+
+        Assert.NotEmpty(addresses);
+        foreach (var (key, uri) in addresses)
+        {
+            Assert.True(services.TryGetValue(uri!.Host, out var service), $"{key}: no Service {uri.Host}");
+            Assert.Contains(service.Spec.Ports, p => p.Port == uri.Port);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public void NetworkPolicy_ports_between_pods_are_ports_those_pods_listen_on(string name)
+    {
+        var overlay = Overlay.Render(name);
+        IEnumerable<int> PortsOf(IDictionary<string, string> labels) => overlay.PodTemplates
+            .Where(t => Overlay.Selects(labels, t.Template.Metadata.Labels))
+            .SelectMany(t => t.Template.Spec.Containers.SelectMany(c => c.Ports ?? []).Select(p => p.ContainerPort));
+
+        foreach (var policy in overlay.All<V1NetworkPolicy>())
+        {
+            var own = policy.Spec.PodSelector.MatchLabels;
+            foreach (var rule in policy.Spec.Ingress ?? [])
+            {
+                // Traffic in: the port is one the policy's own pods listen on.
+                if (own is { Count: > 0 })
+                {
+                    Assert.All(rule.Ports ?? [], p => Assert.Contains(int.Parse(p.Port.Value), PortsOf(own)));
+                }
+            }
+            foreach (var rule in policy.Spec.Egress ?? [])
+            {
+                // Traffic out to pods: the port is one the destination pods listen on.
+                foreach (var to in (rule.To ?? []).Where(t => t.PodSelector?.MatchLabels is { Count: > 0 }))
+                {
+                    Assert.All(rule.Ports ?? [], p => Assert.Contains(int.Parse(p.Port.Value), PortsOf(to.PodSelector.MatchLabels)));
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
     public void Every_container_is_non_root_read_only_without_capabilities_and_bounded(string name)
     {
         var overlay = Overlay.Render(name);
