@@ -7,7 +7,8 @@ namespace Federation.Operations.Tests.K8s;
 /// <summary>
 /// Renders a kustomization as <c>kubectl kustomize</c> does, for the subset k8s/ uses (k8s/README.md):
 /// resources (files and folders), strategic-merge patches found by kind and name, replicas, images,
-/// secret and ConfigMap generators with literals (fixed names), and the namespace. Anything else in a
+/// secret and ConfigMap generators with literals or files and labels/annotations (fixed names), and
+/// the namespace. Anything else in a
 /// kustomization.yaml is refused, so an overlay never uses a feature this renderer would skip.
 /// </summary>
 public static class Kustomization
@@ -48,9 +49,14 @@ public static class Kustomization
             var path = Path.GetFullPath(Path.Combine(directory, resource));
             objects.AddRange(Directory.Exists(path) ? Render(path) : LoadDocuments(File.ReadAllText(path)));
         }
-        var hashSuffix = !(Mapping(kustomization, "generatorOptions") is { } options && Text(options, "disableNameSuffixHash") == "true");
-        objects.AddRange(Generate(kustomization, "secretGenerator", "Secret", hashSuffix));
-        objects.AddRange(Generate(kustomization, "configMapGenerator", "ConfigMap", hashSuffix));
+        var options = Mapping(kustomization, "generatorOptions");
+        if (options?.Children.Keys.Select(k => Text(k)!).Except(["disableNameSuffixHash"]).ToList() is { Count: > 0 } unknownOptions)
+        {
+            throw new NotSupportedException($"{file}: the renderer does not implement generatorOptions {string.Join(", ", unknownOptions)}.");
+        }
+        var hashSuffix = Text(options, "disableNameSuffixHash") != "true";
+        objects.AddRange(Generate(directory, kustomization, "secretGenerator", "Secret", hashSuffix));
+        objects.AddRange(Generate(directory, kustomization, "configMapGenerator", "ConfigMap", hashSuffix));
 
         foreach (var patchFile in Sequence(kustomization, "patches").Cast<YamlMappingNode>().Select(p => Text(p, "path")!))
         {
@@ -100,7 +106,7 @@ public static class Kustomization
         return stream.Documents.Select(d => d.RootNode).OfType<YamlMappingNode>().ToList();
     }
 
-    private static IEnumerable<YamlMappingNode> Generate(YamlMappingNode kustomization, string field, string kind, bool hashSuffix)
+    private static IEnumerable<YamlMappingNode> Generate(string directory, YamlMappingNode kustomization, string field, string kind, bool hashSuffix)
     {
         foreach (var generator in Sequence(kustomization, field).Cast<YamlMappingNode>())
         {
@@ -108,23 +114,36 @@ public static class Kustomization
             {
                 throw new NotSupportedException($"{field}: name suffix hashes are not implemented; set generatorOptions.disableNameSuffixHash.");
             }
-            var unknown = generator.Children.Keys.Select(Text).Except(["name", "literals"]).ToList();
+            var unknown = generator.Children.Keys.Select(k => Text(k)!).Except(["name", "literals", "files", "options"])
+                .Concat(Mapping(generator, "options")?.Children.Keys.Select(k => Text(k)!).Except(["labels", "annotations"]) ?? [])
+                .ToList();
             if (unknown.Count > 0)
             {
                 throw new NotSupportedException($"{field} {Text(generator, "name")}: the renderer does not implement {string.Join(", ", unknown)}.");
             }
+            // literals: key=value; files: path (the key is the file name) or key=path.
+            var entries = Sequence(generator, "literals").Select(l => Text(l)!).Select(l => (Key: l[..l.IndexOf('=', StringComparison.Ordinal)], Value: l[(l.IndexOf('=', StringComparison.Ordinal) + 1)..]))
+                .Concat(Sequence(generator, "files").Select(f => Text(f)!).Select(f => f.Contains('=', StringComparison.Ordinal)
+                    ? (Key: f[..f.IndexOf('=', StringComparison.Ordinal)], Value: File.ReadAllText(Path.Combine(directory, f[(f.IndexOf('=', StringComparison.Ordinal) + 1)..])))
+                    : (Key: Path.GetFileName(f), Value: File.ReadAllText(Path.Combine(directory, f)))));
             var data = new YamlMappingNode();
-            foreach (var literal in Sequence(generator, "literals").Select(Text))
+            foreach (var (key, value) in entries)
             {
-                var split = literal!.IndexOf('=', StringComparison.Ordinal);
-                var value = literal[(split + 1)..];
-                data.Add(new YamlScalarNode(literal[..split]), Quoted(kind == "Secret" ? Convert.ToBase64String(Encoding.UTF8.GetBytes(value)) : value));
+                data.Add(new YamlScalarNode(key), Quoted(kind == "Secret" ? Convert.ToBase64String(Encoding.UTF8.GetBytes(value)) : value));
+            }
+            var metadata = new YamlMappingNode { { "name", Text(generator, "name")! } };
+            foreach (var part in new[] { "labels", "annotations" })
+            {
+                if (Mapping(Mapping(generator, "options"), part) is { } map)
+                {
+                    metadata.Add(part, Copy(map));
+                }
             }
             var generated = new YamlMappingNode
             {
                 { "apiVersion", "v1" },
                 { "kind", kind },
-                { "metadata", new YamlMappingNode { { "name", Text(generator, "name")! } } },
+                { "metadata", metadata },
                 { "data", data },
             };
             if (kind == "Secret")

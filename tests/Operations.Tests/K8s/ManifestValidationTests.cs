@@ -76,6 +76,45 @@ public class ManifestValidationTests
     }
 
     [Fact]
+    public void Generators_make_ConfigMaps_from_files_with_labels_and_Secrets_from_literals()
+    {
+        var directory = Directory.CreateTempSubdirectory("kustomize-");
+        try
+        {
+            File.WriteAllText(Path.Combine(directory.FullName, "board.json"), "{\"title\": \"x\"}\n");
+            File.WriteAllText(Path.Combine(directory.FullName, "kustomization.yaml"), """
+                namespace: n
+                generatorOptions:
+                  disableNameSuffixHash: true
+                configMapGenerator:
+                  - name: board
+                    files: [board.json, renamed.json=board.json]
+                    options:
+                      labels:
+                        grafana_dashboard: "1"
+                secretGenerator:
+                  - name: s
+                    literals: [token=a=b, port=5432]
+                """);
+
+            var objects = Overlay.Load(Kustomization.ToYaml(Kustomization.Render(directory.FullName)));
+
+            var map = Assert.Single(objects.OfType<V1ConfigMap>());
+            Assert.Equal("{\"title\": \"x\"}\n", map.Data["board.json"]);
+            Assert.Equal(map.Data["board.json"], map.Data["renamed.json"]);
+            Assert.Equal("1", map.Metadata.Labels["grafana_dashboard"]);
+            Assert.Equal("n", map.Metadata.NamespaceProperty);
+            var secret = Assert.Single(objects.OfType<V1Secret>());
+            Assert.Equal("a=b"u8.ToArray(), secret.Data["token"]);
+            Assert.Equal("5432"u8.ToArray(), secret.Data["port"]);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void A_patch_without_a_target_is_refused()
     {
         var directory = Directory.CreateTempSubdirectory("kustomize-");
