@@ -66,21 +66,20 @@ public sealed class ProbeTests(ProbeTests.RunningServices running) : IClassFixtu
         {
             _register = await FeedServer.StartAsync(new FederationFeed(1, DateTimeOffset.UtcNow, []));
             var idpPort = ServiceProcess.FreePort();
-            await StartAsync("inventory", ServiceProcess.FreePort(), new()
+            // Independent of each other at start (the idp and the gateway follow the fake register), so together.
+            await Task.WhenAll(StartAsync("inventory", ServiceProcess.FreePort(), new()
             {
                 ["Database__ConnectionString"] = $"Data Source={Path.Combine(_data, "inventory.db")}",
                 ["Audit__Key"] = Secret(),
                 ["Auth__Authority"] = $"http://127.0.0.1:{idpPort}/",
-            });
-            await StartAsync("idp", idpPort, new()
+            }), StartAsync("idp", idpPort, new()
             {
                 ["Database__ConnectionString"] = $"Data Source={Path.Combine(_data, "idp.db")}",
                 ["Idp__Issuer"] = $"http://127.0.0.1:{idpPort}/",
                 ["Idp__SigninEventsUrl"] = _register.SigninEventsUrl.ToString(),
                 ["Feed__FeedUrl"] = _register.FeedUrl.ToString(),
                 ["Feed__CachePath"] = Path.Combine(_data, "idp-feed.json"),
-            });
-            await StartAsync("gateway", ServiceProcess.FreePort(), new()
+            }), StartAsync("gateway", ServiceProcess.FreePort(), new()
             {
                 // The gateway's optional database (shared data-protection keys) on SQLite here.
                 ["Database__ConnectionString"] = $"Data Source={Path.Combine(_data, "gateway.db")}",
@@ -88,7 +87,7 @@ public sealed class ProbeTests(ProbeTests.RunningServices running) : IClassFixtu
                 ["Identity__ClientSecret"] = Secret(),
                 ["Feed__FeedUrl"] = _register.FeedUrl.ToString(),
                 ["Feed__CachePath"] = Path.Combine(_data, "gateway-feed.json"),
-            });
+            }));
         }
 
         private async Task StartAsync(string service, int publicPort, Dictionary<string, string> settings)
@@ -110,8 +109,11 @@ public sealed class ProbeTests(ProbeTests.RunningServices running) : IClassFixtu
                 [int.Parse(config["Management__Port"])] = managementPort,
             };
             Assert.Equal(ports.Keys.Order(), container.Ports.Select(p => p.ContainerPort).Order());
-            _processes.Add(process);
-            Ports[service] = ports;
+            lock (_processes)
+            {
+                _processes.Add(process);
+                Ports[service] = ports;
+            }
         }
 
         /// <summary>A secret of this run: long, random, never a README value.</summary>
