@@ -23,6 +23,7 @@ builder.AddGatewayTelemetry();
 
 var app = builder.Build();
 app.UseProblemDetailsForErrors();
+app.UseMiddleware<SignInTracing>();
 app.UseMiddleware<RetiredSystemMiddleware>();
 app.UseAuthentication();
 app.UseRateLimiter();

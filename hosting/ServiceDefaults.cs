@@ -125,7 +125,10 @@ public static class ServiceDefaults
                         // Probes and scrapes would drown the traces that matter.
                         o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/health")
                                           && !ctx.Request.Path.StartsWithSegments("/metrics"))
-                    .AddHttpClientInstrumentation())
+                    .AddHttpClientInstrumentation()
+                    // Database spans for both providers (SQLite, PostgreSQL); statement text only,
+                    // never parameter values (a personnummer or a secret hash could be one).
+                    .AddEntityFrameworkCoreInstrumentation())
                 .UseOtlpExporter();
         }
     }

@@ -103,6 +103,8 @@ public static class IdpSetup
     public static WebApplication UseSignInUi(this WebApplication app)
     {
         app.UseStaticFiles();
+        // Before everything that logs or calls out: a sign-in's pages run in the client's trace.
+        app.UseMiddleware<Telemetry.SignInTraceContinuation>();
         // Machine-to-machine endpoints answer in JSON with protocol error codes: no culture to pick.
         app.UseWhen(ctx => !IsMachineEndpoint(ctx.Request.Path), branch => branch.UseRequestLocalization());
         // Protocol errors that cannot go back to the client are shown as a page that says what happened.

@@ -134,6 +134,12 @@ public static class GatewayAuthentication
         o.Events.OnTicketReceived = context =>
         {
             context.ReturnUri = ReturnUrl.OrHome(context.ReturnUri);
+            SignInTracing.OnTicketReceived(context);
+            return Task.CompletedTask;
+        };
+        o.Events.OnRemoteFailure = context =>
+        {
+            SignInTracing.OnRemoteFailure(context);
             return Task.CompletedTask;
         };
         o.Events.OnRedirectToIdentityProvider = context =>
@@ -143,6 +149,7 @@ public static class GatewayAuthentication
                 // The idp keeps the session and asks only for the stronger factor.
                 context.ProtocolMessage.AcrValues = acr;
             }
+            SignInTracing.OnRedirectToIdentityProvider(context);
             return Task.CompletedTask;
         };
     }
@@ -175,13 +182,14 @@ public static class GatewayAuthentication
             : audiences.Any(a => options.ApiAudiences.Contains(a, StringComparer.Ordinal));
     }
 
-    /// <summary>Sends a person to the idp; with <paramref name="acrValues"/> for a stronger sign-in.</summary>
-    public static Task ChallengeBrowserAsync(HttpContext context, string? acrValues)
+    /// <summary>Sends a person to the idp on the way to <paramref name="system"/>; with <paramref name="acrValues"/> for a stronger sign-in.</summary>
+    public static Task ChallengeBrowserAsync(HttpContext context, string system, string? acrValues)
     {
         var properties = new AuthenticationProperties
         {
             RedirectUri = ReturnUrl.OrHome(context.Request.PathBase + context.Request.Path + context.Request.QueryString),
         };
+        SignInTracing.Started(properties, system, context.RequestServices.GetRequiredService<TimeProvider>());
         if (acrValues is not null)
         {
             properties.Items[AcrValuesItem] = acrValues;

@@ -69,7 +69,7 @@ public sealed class SystemGateMiddleware(
                     "Authentication required", "Send an access token from the federation's idp.", system.Id);
                 return;
             }
-            await GatewayAuthentication.ChallengeBrowserAsync(context, acrValues: null);
+            await GatewayAuthentication.ChallengeBrowserAsync(context, system.Id, acrValues: null);
             return;
         }
 
@@ -103,7 +103,7 @@ public sealed class SystemGateMiddleware(
                     "Starkare inloggning krävs", decision.Reason!, "Stronger authentication required", decision.ReasonEnglish!, system.Id);
                 return;
             case AccessOutcome.StepUp:
-                await GatewayAuthentication.ChallengeBrowserAsync(context, decision.RequiredLevel?.Name);
+                await GatewayAuthentication.ChallengeBrowserAsync(context, system.Id, decision.RequiredLevel?.Name);
                 return;
         }
 

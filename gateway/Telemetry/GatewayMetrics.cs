@@ -9,7 +9,8 @@ namespace Federation.Gateway.Telemetry;
 
 /// <summary>
 /// Meter <c>Federation.Gateway</c>: proxied requests and their latency per system and status
-/// class, policy decisions, and each upstream's health as a gauge (1 usable, 0 not).
+/// class, policy decisions, sign-ins per system and outcome with their duration, and each
+/// upstream's health as a gauge (1 usable, 0 not).
 /// </summary>
 public sealed class GatewayMetrics
 {
@@ -19,6 +20,8 @@ public sealed class GatewayMetrics
     private readonly Counter<long> _requests;
     private readonly Histogram<double> _duration;
     private readonly Counter<long> _decisions;
+    private readonly Counter<long> _signIns;
+    private readonly Histogram<double> _signInDuration;
 
     public GatewayMetrics(IMeterFactory meterFactory, IProxyStateLookup proxyState)
     {
@@ -26,6 +29,8 @@ public sealed class GatewayMetrics
         _requests = meter.CreateCounter<long>("federation.gateway.requests", "{request}", "Requests for systems behind the gateway.");
         _duration = meter.CreateHistogram<double>("federation.gateway.request.duration", "s", "Time from the gateway receiving a request for a system to its response.");
         _decisions = meter.CreateCounter<long>("federation.gateway.policy.decisions", "{decision}", "Access policy decisions by outcome and reason.");
+        _signIns = meter.CreateCounter<long>("federation.gateway.sign_ins", "{sign-in}", "Sign-ins the gateway sent people on, by the system they were going to and outcome.");
+        _signInDuration = meter.CreateHistogram<double>("federation.gateway.sign_in.duration", "s", "Time from sending a person to the idp to the completed callback, by system.");
         meter.CreateObservableGauge("federation.gateway.upstream.healthy", () => ObserveHealth(proxyState), "{upstream}",
             "1 when the upstream is healthy or not yet probed, 0 when health checks took it out.");
     }
@@ -49,6 +54,17 @@ public sealed class GatewayMetrics
         {
             activity.SetTag("federation.system", system);
             activity.SetTag("federation.policy.outcome", decision.Outcome.ToString());
+        }
+    }
+
+    /// <summary>A sign-in that came back to the callback: <c>success</c>, or why it failed (e.g. <c>access_denied</c>).</summary>
+    public void RecordSignIn(string system, string outcome, TimeSpan? elapsed)
+    {
+        var tags = new TagList { { "system", system }, { "outcome", outcome } };
+        _signIns.Add(1, tags);
+        if (elapsed is { } duration && outcome == "success")
+        {
+            _signInDuration.Record(duration.TotalSeconds, new TagList { { "system", system } });
         }
     }
 

@@ -170,7 +170,7 @@ public static class ProtocolEndpoints
             identity.SetResources(await Audiences(http.RequestServices, options.Value, identity.GetScopes(), request.ClientId!));
             // No destinations to set: the only claim is sub, which OpenIddict always puts in the
             // access token (destinations are stored as JSON per claim, a cost on every token).
-            metrics.CountToken(GrantTypes.ClientCredentials, request.ClientId);
+            metrics.TokenIssued(GrantTypes.ClientCredentials, request.ClientId, request.ClientId);
             return Results.SignIn(new ClaimsPrincipal(identity), properties: null, OpenIddictScheme);
         }
 
@@ -190,7 +190,7 @@ public static class ProtocolEndpoints
             identity.SetScopes(identity.GetScopes().Where(allowed.Contains));
             identity.SetResources(await Audiences(http.RequestServices, options.Value, identity.GetScopes(), request.ClientId!));
             identity.SetDestinations(Destinations);
-            metrics.CountToken(request.GrantType!, request.ClientId);
+            metrics.TokenIssued(request.GrantType!, request.ClientId, identity.FindFirst(Claims.Subject)?.Value);
             return Results.SignIn(principal, properties: null, OpenIddictScheme);
         }
 
