@@ -20,11 +20,14 @@ builder.AddFederationProxy();
 builder.AddGatewayAuthentication();
 builder.AddGatewayRateLimits();
 builder.AddGatewayTelemetry();
+builder.AddPortal();
 
 var app = builder.Build();
 app.UseProblemDetailsForErrors();
 app.UseMiddleware<RetiredSystemMiddleware>();
 app.UseAuthentication();
+// Explicit, so that it runs after authentication: the gateway-audience policy reads the token.
+app.UseAuthorization();
 app.UseRateLimiter();
 app.MapDefaultEndpoints();
 app.MapPortal();

@@ -55,6 +55,18 @@ public static class GatewayResponses
         await WritePageAsync(context, heading, $"<p>{Encode(text)}</p>");
     }
 
+    /// <summary>
+    /// A valid token presented where its audience does not count (another system's route, or the
+    /// gateway's own endpoints): RFC 6750 calls that an invalid token for this resource.
+    /// </summary>
+    public static Task WriteTokenForAnotherAudienceAsync(HttpContext context, string? systemId)
+    {
+        context.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\", error_description=\"The token is not issued for this resource.\"";
+        return WriteAsync(context, StatusCodes.Status401Unauthorized, "audience",
+            "Fel åtkomsttoken", "Åtkomsttoken är utfärdad för ett annat system.",
+            "Token for another audience", "The access token's audience is not this resource.", systemId);
+    }
+
     public static Task WritePageAsync(HttpContext context, string heading, string bodyHtml)
     {
         context.Response.ContentType = "text/html; charset=utf-8";

@@ -1,20 +1,35 @@
 using System.Text;
 using Federation.Core.Access;
 using Federation.Core.Navigation;
+using Federation.Gateway.Identity;
 using Federation.Gateway.Routing;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Authorization;
 
 namespace Federation.Gateway.Pages;
 
 /// <summary>The gateway's own pages: a start page listing the systems, sign-in and sign-out.</summary>
 public static class PortalEndpoints
 {
+    public static IHostApplicationBuilder AddPortal(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, GatewayAudienceRefusal>();
+        return builder;
+    }
+
+    /// <summary>
+    /// Everything the gateway serves itself hangs off one group under the gateway-audience policy,
+    /// so a bearer token for a backend never counts here (an endpoint added outside it would).
+    /// </summary>
     public static WebApplication MapPortal(this WebApplication app)
     {
-        app.MapGet("/", StartPage).ExcludeFromDescription();
-        var account = app.MapGroup("/account").ExcludeFromDescription();
+        var own = app.MapGroup(string.Empty)
+            .RequireAuthorization(GatewayAuthentication.GatewayAudiencePolicy)
+            .ExcludeFromDescription();
+        own.MapGet("/", StartPage);
+        var account = own.MapGroup("/account");
         account.MapGet("/signin", SignIn);
         account.MapPost("/signout", SignOut).DisableAntiforgery();
         return app;

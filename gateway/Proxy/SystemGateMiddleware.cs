@@ -75,11 +75,7 @@ public sealed class SystemGateMiddleware(
 
         if (GatewayAuthentication.IsBearer(context.Request) && !GatewayAuthentication.IsIssuedFor(user, system, identityOptions.Value))
         {
-            // RFC 6750: a token for another resource is an invalid token here.
-            context.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\", error_description=\"The token is not issued for this system.\"";
-            await GatewayResponses.WriteAsync(context, StatusCodes.Status401Unauthorized, "audience",
-                "Fel åtkomsttoken", "Åtkomsttoken är utfärdad för ett annat system.",
-                "Token for another system", "The access token's audience is not this system.", system.Id);
+            await GatewayResponses.WriteTokenForAnotherAudienceAsync(context, system.Id);
             return;
         }
 
