@@ -1,3 +1,4 @@
+using Federation.Core.Access;
 using System.Security.Cryptography.X509Certificates;
 using Federation.Core.Feed;
 using Federation.Core.Integration;
@@ -36,7 +37,7 @@ public sealed class SamlServiceProviderRegistry(
     IOptions<SamlOptions> options,
     ILogger<SamlServiceProviderRegistry> logger) : ISamlServiceProviderRegistry
 {
-    private static readonly FeedAccessPolicy AnyoneAtLoa2 = new([], [], [], "loa2");
+    private static readonly FeedAccessPolicy AnyoneAtLoa2 = new([], [], [], AssuranceLevel.Loa2.Name);
 
     public RegisteredSp? Find(string entityId)
     {
