@@ -24,6 +24,8 @@ builder.AddPortal();
 
 var app = builder.Build();
 app.UseProblemDetailsForErrors();
+// Pages for people in their language (Federation.Core.Text.PersonLanguage); problem details stay English.
+app.UseRequestLocalization();
 app.UseMiddleware<RetiredSystemMiddleware>();
 app.UseAuthentication();
 // Explicit, so that it runs after authentication: the gateway-audience policy reads the token.
