@@ -23,6 +23,11 @@ builder.AddGatewayTelemetry();
 builder.AddPortal();
 
 var app = builder.Build();
+if (app.RefusesInvalidSettings())
+{
+    return 1;
+}
+
 app.UseProblemDetailsForErrors();
 // Pages for people in their language (Federation.Core.Text.PersonLanguage); problem details stay English.
 app.UseRequestLocalization();
