@@ -1,5 +1,6 @@
 using Federation.Core.Feed;
 using Federation.Core.Navigation;
+using Federation.Core.Text;
 using Federation.Hosting;
 using Federation.Idp.Audit;
 using Federation.Idp.Clients;
@@ -8,7 +9,6 @@ using Federation.Idp.Infrastructure;
 using Federation.Idp.Keys;
 using Federation.Idp.Oidc;
 using Microsoft.AspNetCore.Identity;
-using Federation.Core.Text;
 using Microsoft.AspNetCore.Localization;
 
 namespace Federation.Idp;

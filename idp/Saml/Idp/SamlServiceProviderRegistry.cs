@@ -1,5 +1,5 @@
-using Federation.Core.Access;
 using System.Security.Cryptography.X509Certificates;
+using Federation.Core.Access;
 using Federation.Core.Feed;
 using Federation.Core.Integration;
 using Federation.Idp.Saml.Metadata;
