@@ -54,7 +54,7 @@ mutation "gateway: /metrics is never rate-limited" "metrics counted like request
   gateway/Proxy/GatewayRateLimits.cs 's/ || context\.Request\.Path\.StartsWithSegments("\/metrics")//' \
   tests/Gateway.Tests "FullyQualifiedName~PerAddressRateLimitTests.Metrics_scrapes_are_never_rate_limited"
 mutation "gateway: identity-header signature format (known answer)" "other format label" \
-  gateway/Forwarding/IdentityHeaderSigner.cs 's/federation-headers-v2/federation-headers-v3/' \
+  gateway/Forwarding/FederationHeaders.cs 's/"federation-headers-v2"/"federation-headers-v3"/' \
   tests/Gateway.Tests "FullyQualifiedName~IdentityHeaderVerifierTests.Known_answer_vector"
 
 # --- idp: OIDC ---
@@ -187,5 +187,9 @@ echo "guarantee | mutation | test | result"
 echo "--- | --- | --- | ---"
 printf '%s\n' "${results[@]}"
 echo
-echo "$(( ${#selected[@]} - problems )) of ${#selected[@]} mutations caught."
+if [[ "$dry" == 1 ]]; then
+  echo "$(( ${#selected[@]} - problems )) of ${#selected[@]} mutations apply."
+else
+  echo "$(( ${#selected[@]} - problems )) of ${#selected[@]} mutations caught."
+fi
 [[ $problems -eq 0 ]]
