@@ -24,12 +24,13 @@ public sealed class SignInTraceTests(FederationStack stack)
             var response = await http.SendAsync(request);
             if (response.StatusCode == HttpStatusCode.OK && location.AbsolutePath == "/login")
             {
-                response = await CodeFlowClientForms.SubmitLoginAsync(http, location, await response.Content.ReadAsStringAsync(), "sara.sekreterare");
+                response = await new LoginForm("sara.sekreterare").SubmitAsync(http, location, await response.Content.ReadAsStringAsync());
             }
             else if (response.StatusCode == HttpStatusCode.OK && location.AbsolutePath == "/connect/authorize")
             {
                 // The browser would auto-submit this form to the gateway's callback.
-                var (action, fields) = CodeFlowClientForms.Form(location, await response.Content.ReadAsStringAsync());
+                var form = HtmlForm.Read(location, await response.Content.ReadAsStringAsync());
+                var (action, fields) = (form.Action, form.Inputs);
                 Assert.Equal(new Uri(stack.Gateway.BaseAddress, "signin-oidc"), action);
                 using var post = new HttpRequestMessage(HttpMethod.Post, action) { Content = new FormUrlEncodedContent(fields) };
                 // The caller starts the trace (W3C trace context), so the test knows its id.
