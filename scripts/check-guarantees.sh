@@ -33,7 +33,7 @@ mutation "gateway: header backend without a key is 503 not-configured" "skip the
   gateway/Proxy/SystemGateMiddleware.cs 's/else if (!signing\.CanSign(system\.Id))/else if (false \&\& !signing.CanSign(system.Id))/' \
   tests/Gateway.Tests "FullyQualifiedName~SigningKeyTests.A_header_backend_without_a_signing_key"
 mutation "gateway: a signing-key change applies without restart" "ignore configuration reloads" \
-  gateway/Proxy/IdentitySigning.cs 's/_subscription = options\.OnChange(o => _signers = Build(o));/_subscription = null;/' \
+  gateway/Proxy/IdentitySigning.cs 's/options\.OnChange(o => _signers = Build(o));/options.OnChange(o => _signers = o.Backends.Count < 0 ? Build(o) : _signers);/' \
   tests/Gateway.Tests "FullyQualifiedName~SigningKeyTests.A_changed_key"
 mutation "gateway: reserved paths cannot be claimed by a system" "no reserved-path check" \
   core/Integration/IntegrationRules.cs 's/return GatewayReservedPaths\.Any(/return false \&\& GatewayReservedPaths.Any(/' \
