@@ -30,6 +30,14 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     public IReadOnlyList<string> Output => [.. _output];
 
     /// <summary>
+    /// A port for a service whose own address is part of another's configuration before it starts
+    /// (an issuer). Another process could take it in between; <see cref="StartAsync"/> then fails
+    /// with a <see cref="SocketException"/> inside, which <see cref="Loopback.StartOnFreePortAsync{T}"/>
+    /// retries on. Prefer port 0 where the address is not needed up front.
+    /// </summary>
+    public static int FreePort() => Loopback.CandidatePort();
+
+    /// <summary>
     /// The dll under <c>&lt;project&gt;/bin/&lt;configuration&gt;/net10.0/</c>: the configuration these tests
     /// were built in first (the project references build it), then Release, then Debug.
     /// </summary>
