@@ -75,8 +75,8 @@ mutation "idp: audit outcome not_allowed" "unconfirmed account signs in" \
   tests/Idp.Tests "FullyQualifiedName~LoginGuessingTests"
 
 # --- idp: SAML refusal reasons ---
-mutation "SAML: conditions_missing" "assertion without Conditions read on" \
-  idp/Saml/Sp/SamlResponseValidator.cs 's/if (conditions is null)/if (conditions is null \&\& conditions is not null)/' \
+mutation "SAML: conditions_missing" "assertion without Conditions passes the check" \
+  idp/Saml/Sp/SamlResponseValidator.cs 's/return SamlReason\.ConditionsMissing;/return null;/' \
   tests/Idp.Tests "FullyQualifiedName~SamlResponseAttackCorpusTests.Attack_is_refused_with_its_reason"
 mutation "SAML: name_id_missing" "empty NameID accepted" \
   idp/Saml/Sp/SamlResponseValidator.cs 's/if (nameId is null || string\.IsNullOrEmpty(value))/if (nameId is null)/' \
