@@ -7,8 +7,14 @@ using Federation.Gateway.Telemetry;
 using Federation.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
-// The backends' own Server header passes through; the gateway does not announce itself.
-builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+builder.WebHost.ConfigureKestrel((context, kestrel) =>
+{
+    // The backends' own Server header passes through; the gateway does not announce itself.
+    kestrel.AddServerHeader = false;
+    // Kestrel reads only endpoints and certificates from its section; the limits in
+    // appsettings.json (body 10 MB, 64 headers, …) apply only when bound here.
+    context.Configuration.GetSection("Kestrel:Limits").Bind(kestrel.Limits);
+});
 if (builder.RefusesDemoValues())
 {
     return 1;

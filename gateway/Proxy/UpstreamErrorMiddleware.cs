@@ -22,6 +22,10 @@ public sealed class UpstreamErrorMiddleware(RequestDelegate next, SystemDirector
         {
             return; // the client left; nobody to tell
         }
+        if (error.Error == ForwarderError.RequestBodyClient)
+        {
+            return; // the client's body was at fault (e.g. over the size limit): YARP's 413/400 stands
+        }
         var systemId = context.GetReverseProxyFeature().Route.Config.Metadata?.GetValueOrDefault(FeedRouteMap.SystemMetadataKey) ?? "?";
         var name = directory.Current.Routed.TryGetValue(systemId, out var system) ? system.Name : systemId;
         logger.LogWarning(error.Exception, "Upstream of {System} failed: {Error}", systemId, error.Error);

@@ -47,6 +47,20 @@ public sealed partial record HtmlForm(Uri Action, IReadOnlyDictionary<string, st
         return new FormUrlEncodedContent(form);
     }
 
+    /// <summary>GETs <paramref name="page"/>, then POSTs its form with its hidden fields and <paramref name="fields"/>, as a browser would.</summary>
+    public static async Task<HttpResponseMessage> FillInAsync(HttpClient http, Uri page, IReadOnlyDictionary<string, string>? fields = null)
+    {
+        var html = await http.GetStringAsync(page);
+        return await PostAsync(http, page, html, fields);
+    }
+
+    /// <summary>POSTs the form of <paramref name="html"/>, served at <paramref name="page"/>, with its hidden fields and <paramref name="fields"/>.</summary>
+    public static Task<HttpResponseMessage> PostAsync(HttpClient http, Uri page, string html, IReadOnlyDictionary<string, string>? fields = null)
+    {
+        var form = Read(page, html);
+        return http.PostAsync(form.Action, form.Submit(fields));
+    }
+
     [GeneratedRegex("<input[^>]*>", RegexOptions.IgnoreCase)]
     private static partial Regex InputTag();
 

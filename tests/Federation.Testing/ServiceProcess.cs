@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Net.Sockets;
 using System.Reflection;
 using System.Text.RegularExpressions;
 
@@ -31,7 +32,8 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     /// <summary>
     /// A port for a service whose own address is part of another's configuration before it starts
     /// (an issuer). Another process could take it in between; <see cref="StartAsync"/> then fails
-    /// with the service's "address already in use". Prefer port 0 where the address is not needed up front.
+    /// with a <see cref="SocketException"/> inside, which <see cref="Loopback.StartOnFreePortAsync{T}"/>
+    /// retries on. Prefer port 0 where the address is not needed up front.
     /// </summary>
     public static int FreePort() => Loopback.CandidatePort();
 
@@ -68,30 +70,9 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     /// <paramref name="environment"/> may set ASPNETCORE_ENVIRONMENT and any setting.
     /// </summary>
     public static async Task<ServiceProcess> StartAsync(string name, string dll, int port, IDictionary<string, string> environment,
-        string healthPath = "health/live")
+        string healthPath = "health/live", IEnumerable<string>? arguments = null)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            // The content root (appsettings*.json) is the working directory.
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(dll);
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add($"http://127.0.0.1:{port}");
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        // "Now listening on: …" is how a service on port 0 tells its address.
-        start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
-        start.Environment["Logging__Console__FormatterName"] = "simple";
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
-
-        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var process = new Process { StartInfo = StartInfo(dll, port, environment, arguments), EnableRaisingEvents = true };
         var service = new ServiceProcess(name, process);
         if (port != 0)
         {
@@ -113,6 +94,63 @@ public sealed partial class ServiceProcess : IAsyncDisposable
             throw;
         }
         return service;
+    }
+
+    /// <summary>
+    /// Starts <paramref name="dll"/> (on a port the OS chooses) for a service expected to refuse to
+    /// start, and waits, bounded, until it exits by itself. A service still running after the bound is killed.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> RunUntilExitAsync(string name, string dll, IDictionary<string, string> environment,
+        IEnumerable<string>? arguments = null)
+    {
+        using var process = new Process { StartInfo = StartInfo(dll, 0, environment, arguments) };
+        var output = new ConcurrentQueue<string>();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var bound = new CancellationTokenSource(StartBound);
+        try
+        {
+            await process.WaitForExitAsync(bound.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new InvalidOperationException($"{name} kept running. Output:\n" + string.Join('\n', output));
+        }
+        process.WaitForExit(); // flushes the redirected output
+        return (process.ExitCode, string.Join('\n', output));
+    }
+
+    private static ProcessStartInfo StartInfo(string dll, int port, IDictionary<string, string> environment, IEnumerable<string>? arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            // The content root (appsettings*.json) is the working directory.
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(dll);
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add($"http://127.0.0.1:{port}");
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        // "Now listening on: …" is how a service on port 0 tells its address.
+        start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
+        start.Environment["Logging__Console__FormatterName"] = "simple";
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+        foreach (var argument in arguments ?? [])
+        {
+            start.ArgumentList.Add(argument);
+        }
+        return start;
     }
 
     private void Keep(string? line)
@@ -137,14 +175,14 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         }
         catch (Exception e) when (e is TimeoutException or InvalidOperationException)
         {
-            throw new InvalidOperationException($"{Name} did not listen{Exit()}: {e.Message}\n{string.Join('\n', Output.TakeLast(40))}", e);
+            throw Failed($"{Name} did not listen{Exit()}: {e.Message}", e);
         }
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         while (clock.Elapsed < StartBound)
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"{Name}{Exit()}:\n{string.Join('\n', Output.TakeLast(40))}");
+                throw Failed($"{Name}{Exit()}", null);
             }
             try
             {
@@ -161,6 +199,18 @@ public sealed partial class ServiceProcess : IAsyncDisposable
             await Task.Delay(200);
         }
         throw new TimeoutException($"{Name} did not answer /{healthPath} within {StartBound.TotalSeconds} s:\n{string.Join('\n', Output.TakeLast(40))}");
+    }
+
+    /// <summary>
+    /// Why the start failed, with the service's last lines; a port taken by another process is
+    /// told by a <see cref="SocketException"/> inside, which <see cref="Loopback.StartOnFreePortAsync{T}"/> retries on.
+    /// </summary>
+    private InvalidOperationException Failed(string what, Exception? cause)
+    {
+        var output = Output;
+        var inUse = output.Any(l => l.Contains("address already in use", StringComparison.OrdinalIgnoreCase));
+        return new InvalidOperationException($"{what}:\n{string.Join('\n', output.TakeLast(40))}",
+            inUse ? new SocketException((int)SocketError.AddressAlreadyInUse) : cause);
     }
 
     private string Exit() => _process.HasExited ? $" (exited with {_process.ExitCode})" : "";

@@ -12,9 +12,7 @@ namespace Federation.EndToEnd.Tests.Infrastructure;
 /// </summary>
 public sealed class CodeFlowClient(Uri idp, string clientId, string redirectUri)
 {
-    public const string DemoPassword = "Skola-Demo-2026!";
-
-    public async Task<string> GetAccessTokenAsync(string userName, string scope, string password = DemoPassword)
+    public async Task<string> GetAccessTokenAsync(string userName, string scope, string password = LoginForm.DemoPassword)
     {
         var verifier = Base64Url(RandomNumberGenerator.GetBytes(32));
         var challenge = Base64Url(SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(verifier)));
@@ -47,7 +45,7 @@ public sealed class CodeFlowClient(Uri idp, string clientId, string redirectUri)
             using var response = await http.GetAsync(location);
             if (response.StatusCode == HttpStatusCode.OK && !submitted)
             {
-                using var post = await CodeFlowClientForms.SubmitLoginAsync(http, location, await response.Content.ReadAsStringAsync(), userName, password);
+                using var post = await new LoginForm(userName, password).SubmitAsync(http, location, await response.Content.ReadAsStringAsync());
                 Assert.True(post.StatusCode == HttpStatusCode.Redirect, $"login answered {(int)post.StatusCode}: {await post.Content.ReadAsStringAsync()}");
                 submitted = true;
                 location = new Uri(location, post.Headers.Location!);
@@ -76,31 +74,4 @@ public sealed class CodeFlowClient(Uri idp, string clientId, string redirectUri)
     }
 
     private static string Base64Url(byte[] bytes) => WebEncoders.Base64UrlEncode(bytes);
-
-}
-
-/// <summary>The idp's login form, submitted the way a browser without JavaScript does.</summary>
-public static partial class CodeFlowClientForms
-{
-    public static Task<HttpResponseMessage> SubmitLoginAsync(HttpClient http, Uri page, string html, string userName, string password = CodeFlowClient.DemoPassword) =>
-        http.PostAsync(page, new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["UserName"] = userName,
-            ["Password"] = password,
-            ["ReturnUrl"] = Hidden(page, html, "ReturnUrl"),
-            ["Started"] = Hidden(page, html, "Started"),
-            ["__RequestVerificationToken"] = Hidden(page, html, "__RequestVerificationToken"),
-        }));
-
-    private static string Hidden(Uri page, string html, string name) =>
-        HtmlForm.Read(page, html).Inputs.TryGetValue(name, out var value)
-            ? value
-            : throw new InvalidOperationException($"The login form has no field {name}:\n{html}");
-
-    /// <summary>All named inputs of a page's form (e.g. the idp's form_post answer) and where it posts to.</summary>
-    public static (Uri Action, Dictionary<string, string> Fields) Form(Uri page, string html)
-    {
-        var form = HtmlForm.Read(page, html);
-        return (form.Action, new Dictionary<string, string>(form.Inputs, StringComparer.Ordinal));
-    }
 }

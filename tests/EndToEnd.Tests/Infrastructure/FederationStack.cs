@@ -56,55 +56,72 @@ public sealed class FederationStack : IAsyncLifetime
             Gateway = ServiceProcess.LocateDll("gateway", "Federation.Gateway.dll"),
             Demo = ServiceProcess.LocateDll("demo/ProCapitaStandIn", "Federation.Demo.ProCapita.dll"),
         };
-        int inventoryPort = ServiceProcess.FreePort(), idpPort = ServiceProcess.FreePort(),
-            demoPort = ServiceProcess.FreePort(), gatewayPort = ServiceProcess.FreePort();
-        var issuer = $"http://127.0.0.1:{idpPort}/";
-        var feed = $"http://127.0.0.1:{inventoryPort}/api/federation/feed";
-
-        Inventory = await StartAsync("inventory", dlls.Inventory, inventoryPort, new()
+        // The idp's issuer is its own configuration and the register's authority, so the idp's port
+        // is chosen before it starts (and both are started again on another one if a process takes
+        // it meanwhile). Every other service listens on a port the OS gives it, read back from its
+        // "Now listening on" line, and is registered where others need it after it started.
+        var samlUpstreamMetadata = WriteSamlUpstreamMetadata();
+        (Inventory, Idp) = await Loopback.StartOnFreePortAsync(async idpPort =>
         {
-            ["Database__ConnectionString"] = $"Data Source={Path.Combine(_data, "inventory.db")}",
-            ["Auth__Authority"] = issuer,
+            var issuer = $"http://127.0.0.1:{idpPort}/";
+            var inventory = await ServiceProcess.StartAsync("inventory", dlls.Inventory, 0, Observed("inventory", new()
+            {
+                ["Database__ConnectionString"] = $"Data Source={Path.Combine(_data, "inventory.db")}",
+                ["Auth__Authority"] = issuer,
+            }));
+            try
+            {
+                var idp = await ServiceProcess.StartAsync("idp", dlls.Idp, idpPort, Observed("idp", new()
+                {
+                    ["Database__ConnectionString"] = $"Data Source={Path.Combine(_data, "idp.db")}",
+                    ["Idp__Issuer"] = issuer,
+                    ["Idp__SigninEventsUrl"] = new Uri(inventory.BaseAddress, "api/signin-events").AbsoluteUri,
+                    ["Feed__FeedUrl"] = FeedUrl(inventory),
+                    ["Feed__CachePath"] = Path.Combine(_data, "idp-feed.json"),
+                    [RequestLogging] = "Information",
+                    // An upstream SAML IdP known by its metadata only (nobody signs in there): its signing
+                    // certificate's expiry is what the idp reports for the certificate alert.
+                    ["Saml__Upstreams__0__Name"] = SamlUpstream,
+                    ["Saml__Upstreams__0__MetadataPath"] = samlUpstreamMetadata,
+                }));
+                return (inventory, idp);
+            }
+            catch
+            {
+                await inventory.DisposeAsync();
+                throw;
+            }
         });
-        Idp = await StartAsync("idp", dlls.Idp, idpPort, new()
-        {
-            ["Database__ConnectionString"] = $"Data Source={Path.Combine(_data, "idp.db")}",
-            ["Idp__Issuer"] = issuer,
-            ["Idp__SigninEventsUrl"] = $"http://127.0.0.1:{inventoryPort}/api/signin-events",
-            ["Feed__FeedUrl"] = feed,
-            ["Feed__CachePath"] = Path.Combine(_data, "idp-feed.json"),
-            [RequestLogging] = "Information",
-            // An upstream SAML IdP known by its metadata only (nobody signs in there): its signing
-            // certificate's expiry is what the idp reports for the certificate alert.
-            ["Saml__Upstreams__0__Name"] = SamlUpstream,
-            ["Saml__Upstreams__0__MetadataPath"] = WriteSamlUpstreamMetadata(),
-        });
-        Demo = await StartAsync("procapita", dlls.Demo, demoPort, new());
+        _services.Add(Inventory);
+        _services.Add(Idp);
+        Demo = await StartAsync("procapita", dlls.Demo, []);
 
         AdminToken = await Eventually.GetAsync(
             () => new CodeFlowClient(Idp.BaseAddress, RegisterClientId, RegisterRedirectUri)
                 .GetAccessTokenAsync("ulf.admin", "openid federation.register"),
             TimeSpan.FromSeconds(30), "ulf.admin gets a register token from the idp");
 
-        var gateway = $"http://127.0.0.1:{gatewayPort}";
+        // The gateway starts on a feed that already routes ProCapita to the demo backend.
+        await UpdateSystemAsync("procapita", system =>
+            system["integration"]!["backend"]!["upstreams"] = new JsonArray(Demo.BaseAddress.AbsoluteUri.TrimEnd('/')));
+        Gateway = await StartAsync("gateway", dlls.Gateway, new()
+        {
+            ["Identity__Authority"] = Idp.BaseAddress.AbsoluteUri,
+            ["Feed__FeedUrl"] = FeedUrl(Inventory),
+            ["Feed__CachePath"] = Path.Combine(_data, "gateway-feed.json"),
+            ["Feed__Credentials__TokenEndpoint"] = new Uri(Idp.BaseAddress, "connect/token").AbsoluteUri,
+            [RequestLogging] = "Information",
+        });
+        // The gateway's redirect URIs are known once it listens; nobody signs in through it before
+        // the idp has them from the register.
+        var gateway = Gateway.BaseAddress.AbsoluteUri.TrimEnd('/');
         await UpdateSystemAsync("federation", system =>
         {
             var client = system["integration"]!["oidcClient"]!;
             client["redirectUris"] = new JsonArray($"{gateway}/signin-oidc");
             client["postLogoutRedirectUris"] = new JsonArray($"{gateway}/signout-callback-oidc");
         });
-        await UpdateSystemAsync("procapita", system =>
-            system["integration"]!["backend"]!["upstreams"] = new JsonArray($"http://127.0.0.1:{demoPort}"));
         await WaitUntilIdpAcceptsRedirectAsync(GatewayClientId, $"{gateway}/signin-oidc");
-
-        Gateway = await StartAsync("gateway", dlls.Gateway, gatewayPort, new()
-        {
-            ["Identity__Authority"] = issuer,
-            ["Feed__FeedUrl"] = feed,
-            ["Feed__CachePath"] = Path.Combine(_data, "gateway-feed.json"),
-            ["Feed__Credentials__TokenEndpoint"] = issuer + "connect/token",
-            [RequestLogging] = "Information",
-        });
     }
 
     /// <summary>The name of the metadata-only SAML upstream of the idp.</summary>
@@ -130,7 +147,14 @@ public sealed class FederationStack : IAsyncLifetime
         return path;
     }
 
-    private async Task<ServiceProcess> StartAsync(string name, string dll, int port, Dictionary<string, string> environment)
+    private static string FeedUrl(ServiceProcess inventory) => new Uri(inventory.BaseAddress, "api/federation/feed").AbsoluteUri;
+
+    /// <summary>
+    /// A service's environment with its own management port (<c>/metrics</c>, <c>/health/ready</c>)
+    /// and the OTLP export to <see cref="Telemetry"/>. The management port is picked before the start
+    /// (bind, release): <see cref="ServiceProcess"/> reads the first address a service reports, its public one.
+    /// </summary>
+    private Dictionary<string, string> Observed(string name, Dictionary<string, string> environment)
     {
         var management = ServiceProcess.FreePort();
         environment["Management__Port"] = management.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -140,7 +164,12 @@ public sealed class FederationStack : IAsyncLifetime
             environment[key] = value;
         }
         Management[name] = new Uri($"http://127.0.0.1:{management}/");
-        var service = await ServiceProcess.StartAsync(name, dll, port, environment);
+        return environment;
+    }
+
+    private async Task<ServiceProcess> StartAsync(string name, string dll, Dictionary<string, string> environment)
+    {
+        var service = await ServiceProcess.StartAsync(name, dll, 0, Observed(name, environment));
         _services.Add(service);
         return service;
     }

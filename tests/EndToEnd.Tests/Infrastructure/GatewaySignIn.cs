@@ -33,12 +33,13 @@ public static class GatewaySignIn
                 {
                     var form = await response.Content.ReadAsStringAsync();
                     response.Dispose();
-                    response = await CodeFlowClientForms.SubmitLoginAsync(http, location, form, userName);
+                    response = await new LoginForm(userName).SubmitAsync(http, location, form);
                 }
                 else if (response.StatusCode == HttpStatusCode.OK && location.AbsolutePath == "/connect/authorize")
                 {
                     // The browser auto-submits the idp's form_post to the gateway's callback.
-                    var (action, fields) = CodeFlowClientForms.Form(location, await response.Content.ReadAsStringAsync());
+                    var form = HtmlForm.Read(location, await response.Content.ReadAsStringAsync());
+                    var (action, fields) = (form.Action, form.Inputs);
                     Assert.Equal(new Uri(stack.Gateway.BaseAddress, "signin-oidc"), action);
                     response.Dispose();
                     response = await http.PostAsync(action, new FormUrlEncodedContent(fields));

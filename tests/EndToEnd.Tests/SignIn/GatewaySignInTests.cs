@@ -14,7 +14,7 @@ public sealed class GatewaySignInTests(FederationStack stack)
         // Sent to the idp's login page.
         Assert.StartsWith(stack.Idp.BaseAddress.AbsoluteUri, page.Url, StringComparison.Ordinal);
         await page.GetByLabel("Användarnamn").FillAsync(userName);
-        await page.GetByLabel("Lösenord").FillAsync(CodeFlowClient.DemoPassword);
+        await page.GetByLabel("Lösenord").FillAsync(LoginForm.DemoPassword);
         await page.GetByRole(AriaRole.Button).ClickAsync();
         await page.WaitForURLAsync(stack.Gateway.BaseAddress.AbsoluteUri + "procapita/**");
         return page;
@@ -48,7 +48,7 @@ public sealed class GatewaySignInTests(FederationStack stack)
 
         await page.GotoAsync(new Uri(stack.Gateway.BaseAddress, "procapita/").AbsoluteUri);
         await page.GetByLabel("Användarnamn").FillAsync("anna.larare");
-        await page.GetByLabel("Lösenord").FillAsync(CodeFlowClient.DemoPassword);
+        await page.GetByLabel("Lösenord").FillAsync(LoginForm.DemoPassword);
         var responses = new List<IResponse>();
         page.Response += (_, r) => responses.Add(r);
         await page.GetByRole(AriaRole.Button).ClickAsync();

@@ -7,9 +7,10 @@ namespace Federation.Gateway.Tests.Infrastructure;
 /// service, redirects followed one by one, the idp's login and MFA forms filled in, and
 /// auto-submitting form_post pages submitted.
 /// </summary>
-internal sealed partial class Browser(Uri idp, string user, string password, string? totpSecret = null) : IDisposable
+internal sealed class Browser(Uri idp, string user, string password, string? totpSecret = null) : IDisposable
 {
     private readonly (HttpClient Http, CookieContainer Cookies) _client = Create();
+    private readonly LoginForm _person = new(user, password, totpSecret);
 
     private HttpClient Http => _client.Http;
 
@@ -41,38 +42,21 @@ internal sealed partial class Browser(Uri idp, string user, string password, str
                 {
                     return response; // off-site: a test never goes there; the caller sees where it was sent
                 }
-                response = next.Authority == idp.Authority && next.AbsolutePath.Equals("/login", StringComparison.OrdinalIgnoreCase)
-                    ? await SubmitFormAsync(next, new() { ["UserName"] = user, ["Password"] = password })
-                    : next.Authority == idp.Authority && next.AbsolutePath.Equals("/mfa", StringComparison.OrdinalIgnoreCase)
-                        ? await SubmitFormAsync(next, new() { ["Code"] = Totp(totpSecret ?? throw new InvalidOperationException("MFA asked for, no TOTP secret")) })
-                        : await Http.GetAsync(next);
+                response = (next.Authority == idp.Authority ? await _person.TryFillInAsync(Http, next) : null)
+                           ?? await Http.GetAsync(next);
                 continue;
             }
             var body = response.Content.Headers.ContentType?.MediaType == "text/html" ? await response.Content.ReadAsStringAsync() : "";
             if (response.StatusCode == HttpStatusCode.OK && at.Authority == idp.Authority && body.Contains("signin-oidc", StringComparison.Ordinal))
             {
-                response = await PostFormAsync(at, body, []); // response_mode=form_post back to the gateway
+                var form = HtmlForm.Read(at, body); // response_mode=form_post back to the gateway
+                response = await Http.PostAsync(form.Action, form.Submit());
                 continue;
             }
             return response;
         }
         throw new InvalidOperationException("Too many redirects.");
     }
-
-    private async Task<HttpResponseMessage> SubmitFormAsync(Uri page, Dictionary<string, string> fields)
-    {
-        var html = await Http.GetStringAsync(page);
-        return await PostFormAsync(page, html, fields);
-    }
-
-    private Task<HttpResponseMessage> PostFormAsync(Uri page, string html, Dictionary<string, string> fields)
-    {
-        var form = HtmlForm.Read(page, html);
-        return Http.PostAsync(form.Action, form.Submit(fields));
-    }
-
-    /// <summary>RFC 6238 code, as an authenticator app shows it.</summary>
-    public static string Totp(string base32Secret) => Federation.Testing.Totp.Code(base32Secret);
 
     /// <summary>One request with the browser's cookies, redirects not followed.</summary>
     public Task<HttpResponseMessage> GetAsync(Uri url) => Http.GetAsync(url);

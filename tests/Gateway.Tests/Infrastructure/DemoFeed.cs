@@ -16,7 +16,7 @@ internal static class DemoFeed
     [
         "echo", "larare", "grupp", "bjork", "mfa", "tokenapi", "pair", "avveckling", "gamla",
         "nytt", "policyandras", "tillfalligt1", "tillfalligt2", "kortlivat", "efterfoljare", "procapita", MetricsOnly,
-        "forskola", "pctoken", "portaltoken", "isolerad",
+        "forskola", "pctoken", "portaltoken", "isolerad", "tyst", "stangd", "halsovard",
     ];
 
     /// <summary>

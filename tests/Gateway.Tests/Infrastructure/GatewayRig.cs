@@ -11,7 +11,11 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace Federation.Gateway.Tests.Infrastructure;
 
 /// <summary>The gateway itself (Program) on real Kestrel, configured for a test.</summary>
-internal sealed class GatewayHost(IReadOnlyDictionary<string, string?> settings, TimeProvider? time = null, string environment = "Testing") : WebApplicationFactory<Program>
+internal sealed class GatewayHost(
+    IReadOnlyDictionary<string, string?> settings,
+    TimeProvider? time = null,
+    string environment = "Testing",
+    Action<IConfigurationBuilder>? sources = null) : WebApplicationFactory<Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -20,7 +24,11 @@ internal sealed class GatewayHost(IReadOnlyDictionary<string, string?> settings,
         {
             builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton(time)));
         }
-        builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(settings));
+        builder.ConfigureAppConfiguration((_, config) =>
+        {
+            config.AddInMemoryCollection(settings);
+            sources?.Invoke(config);
+        });
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
     }
 
@@ -78,6 +86,11 @@ public class GatewayRig : IAsyncLifetime
     {
     }
 
+    /// <summary>Further configuration sources after the settings, e.g. a file the test rewrites.</summary>
+    protected virtual void AddSources(IConfigurationBuilder config)
+    {
+    }
+
     /// <summary>The time the gateway sees; null for the system clock.</summary>
     protected virtual TimeProvider? Time => null;
 
@@ -130,7 +143,7 @@ public class GatewayRig : IAsyncLifetime
         }
         Configure(settings);
         _gateway?.Dispose();
-        _gateway = new GatewayHost(settings, Time);
+        _gateway = new GatewayHost(settings, Time, sources: AddSources);
         GatewayAddress = _gateway.Start();
         ManagementAddress = new Uri($"http://127.0.0.1:{settings["Management:Port"]}/");
     }

@@ -11,7 +11,8 @@ public sealed record EchoResponse(
     Dictionary<string, string> Headers,
     bool Verified,
     string? VerificationFailure,
-    Dictionary<string, IReadOnlyList<string>> Attributes);
+    Dictionary<string, IReadOnlyList<string>> Attributes,
+    long BodyBytes);
 
 /// <summary>
 /// A school system behind the gateway: a real Kestrel server on loopback that answers every
@@ -52,7 +53,7 @@ internal sealed class TestBackend : IAsyncDisposable
         // (the system check itself is the verifier's unit tests' business).
         var verifiers = new System.Collections.Concurrent.ConcurrentDictionary<string, IdentityHeaderVerifier>(StringComparer.Ordinal);
         app.MapGet("/health", () => "ok");
-        app.Map("/{**rest}", (HttpContext context) =>
+        app.Map("/{**rest}", async (HttpContext context) =>
         {
             Interlocked.Increment(ref Requests);
             // ?set-cookie=… : the backend sets these cookies, as a system behind the gateway may try to.
@@ -62,6 +63,13 @@ internal sealed class TestBackend : IAsyncDisposable
             }
             var system = context.Request.Headers[FederationHeaders.System].FirstOrDefault() ?? "";
             var identity = verifiers.GetOrAdd(system, s => new IdentityHeaderVerifier(_signingKey, s)).Verify(context.Request);
+            // The whole body is read, so a test sees what passed the gateway.
+            var buffer = new byte[81920];
+            long bodyBytes = 0;
+            for (int read; (read = await context.Request.Body.ReadAsync(buffer, context.RequestAborted)) > 0;)
+            {
+                bodyBytes += read;
+            }
             return TypedResults.Ok(new EchoResponse(
                 _name,
                 context.Request.Path.Value ?? "",
@@ -70,7 +78,8 @@ internal sealed class TestBackend : IAsyncDisposable
                 context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()),
                 identity.IsValid,
                 identity.Failure,
-                identity.Attributes.ToDictionary()));
+                identity.Attributes.ToDictionary(),
+                bodyBytes));
         });
         await app.StartAsync();
         _app = app;

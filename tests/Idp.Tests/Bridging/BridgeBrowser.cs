@@ -23,6 +23,8 @@ public sealed partial class BridgeBrowser(BridgingHosts hosts, string realm, str
 {
     public const string Local = "local";
 
+    private readonly LoginForm _person = new(user, LoginForm.DemoPassword, totpSecret);
+
     public RelyingParty Portal { get; } = new(hosts.Idp, BridgingHosts.PortalId, BridgingHosts.PortalSecret, TestSystems.Redirect);
 
     public HttpClient Http => Portal.Browser;
@@ -77,7 +79,7 @@ public sealed partial class BridgeBrowser(BridgingHosts hosts, string realm, str
     /// <summary>Signs out of our idp (the end-session confirmation form).</summary>
     public async Task SignOutAsync()
     {
-        var response = await SubmitFormAsync(new Uri(hosts.Idp.BaseAddress, "signout"), []);
+        var response = await HtmlForm.FillInAsync(Http, new Uri(hosts.Idp.BaseAddress, "signout"));
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
     }
 
@@ -94,7 +96,7 @@ public sealed partial class BridgeBrowser(BridgingHosts hosts, string realm, str
                 {
                     return new BrowserOutcome(location, null, null);
                 }
-                if (location.AbsolutePath.Equals("/login", StringComparison.OrdinalIgnoreCase))
+                if (LoginForm.IsLoginPage(location))
                 {
                     if (ours)
                     {
@@ -110,16 +112,13 @@ public sealed partial class BridgeBrowser(BridgingHosts hosts, string realm, str
                     }
                     else
                     {
-                        response = await SubmitFormAsync(location, new() { ["UserName"] = user, ["Password"] = RelyingParty.DefaultPassword });
+                        response = await HtmlForm.FillInAsync(Http, location, _person.Credentials);
                     }
                 }
-                else if (location.AbsolutePath.Equals("/mfa", StringComparison.OrdinalIgnoreCase))
+                else if (LoginForm.IsMfaPage(location))
                 {
                     MfaPagesSeen.Add(location.PathAndQuery);
-                    response = await SubmitFormAsync(location, new()
-                    {
-                        ["Code"] = Totp.Code(totpSecret ?? throw new InvalidOperationException("MFA asked for, no TOTP secret given")),
-                    });
+                    response = await HtmlForm.FillInAsync(Http, location, _person.Code());
                 }
                 else
                 {
@@ -142,14 +141,6 @@ public sealed partial class BridgeBrowser(BridgingHosts hosts, string realm, str
             throw new InvalidOperationException($"Unexpected {(int)response.StatusCode} at {at}: {main[..Math.Min(main.Length, 1200)]}");
         }
         throw new InvalidOperationException("Too many hops.");
-    }
-
-    /// <summary>GETs a page with a form, then POSTs it with its hidden fields (antiforgery) and the given ones.</summary>
-    public async Task<HttpResponseMessage> SubmitFormAsync(Uri pageUrl, Dictionary<string, string> fields)
-    {
-        var page = await Http.GetStringAsync(pageUrl);
-        var form = HtmlForm.Read(pageUrl, page);
-        return await Http.PostAsync(form.Action, form.Submit(fields));
     }
 
     private static string Inflate(string base64)

@@ -25,7 +25,7 @@ public sealed record TokenResponse(HttpStatusCode Status, JsonElement Body)
 /// </summary>
 public sealed partial class RelyingParty(IdpHost idp, string clientId, string? secret, string redirectUri) : IDisposable
 {
-    public const string DefaultPassword = "Skola-Demo-2026!";
+    public const string DefaultPassword = LoginForm.DemoPassword;
 
     public HttpClient Browser { get; } = idp.CreateBrowser();
 
@@ -90,29 +90,15 @@ public sealed partial class RelyingParty(IdpHost idp, string clientId, string? s
             {
                 return (absolute, null);
             }
-            if (absolute.AbsolutePath.Equals("/login", StringComparison.OrdinalIgnoreCase))
-            {
-                response = await SubmitFormAsync(absolute.PathAndQuery, new() { ["UserName"] = user, ["Password"] = password });
-            }
-            else if (absolute.AbsolutePath.Equals("/mfa", StringComparison.OrdinalIgnoreCase))
-            {
-                response = await SubmitFormAsync(absolute.PathAndQuery, new() { ["Code"] = Totp.Code(totpSecret ?? throw new InvalidOperationException("MFA asked for, no TOTP secret given")) });
-            }
-            else
-            {
-                response = await Browser.GetAsync(absolute.PathAndQuery);
-            }
+            response = await new LoginForm(user, password, totpSecret).TryFillInAsync(Browser, absolute)
+                       ?? await Browser.GetAsync(absolute.PathAndQuery);
         }
         throw new InvalidOperationException("Too many redirects.");
     }
 
     /// <summary>GETs a page with a form, then POSTs the form with its antiforgery token and the given fields.</summary>
-    public async Task<HttpResponseMessage> SubmitFormAsync(string pageUrl, Dictionary<string, string> fields)
-    {
-        var page = await Browser.GetStringAsync(pageUrl);
-        var form = HtmlForm.Read(new Uri(Browser.BaseAddress!, pageUrl), page);
-        return await Browser.PostAsync(form.Action, form.Submit(fields));
-    }
+    public Task<HttpResponseMessage> SubmitFormAsync(string pageUrl, Dictionary<string, string> fields) =>
+        HtmlForm.FillInAsync(Browser, new Uri(Browser.BaseAddress!, pageUrl), fields);
 
     public static IDictionary<string, string> Query(Uri callback) =>
         QueryHelpers.ParseQuery(callback.Query).ToDictionary(kv => kv.Key, kv => kv.Value.ToString());

@@ -31,25 +31,3 @@ public sealed class KeyPersistenceTests(IdpHost idp) : IClassFixture<IdpHost>
         return [.. jwks.GetProperty("keys").EnumerateArray().Select(k => k.GetProperty("kid").GetString()!).Order()];
     }
 }
-
-/// <summary>An idp whose authorization codes live one second.</summary>
-public sealed class ShortCodeIdpHost : IdpHost
-{
-    protected override IEnumerable<KeyValuePair<string, string?>> ExtraSettings() =>
-        [new("Idp:AuthorizationCodeLifetime", "00:00:01")];
-}
-
-public sealed class ExpiredCodeTests(ShortCodeIdpHost idp) : IClassFixture<ShortCodeIdpHost>
-{
-    [Fact]
-    public async Task An_expired_code_is_refused()
-    {
-        using var rp = new RelyingParty(idp, TestSystems.PortalId, TestSystems.PortalSecret, TestSystems.PortalRedirect);
-        var (verifier, challenge) = RelyingParty.Pkce();
-        var code = RelyingParty.Query(await rp.AuthorizeAsync(rp.AuthorizeUrl(challenge)))["code"];
-
-        await Task.Delay(TimeSpan.FromSeconds(2.5)); // past the one-second lifetime
-
-        Assert.Equal("invalid_grant", (await rp.RedeemAsync(code, verifier)).Error);
-    }
-}

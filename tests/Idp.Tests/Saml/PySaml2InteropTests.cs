@@ -17,7 +17,6 @@ namespace Federation.Idp.Tests.Saml;
 public sealed class PySaml2InteropTests(SamlDatabaseFixture database) : IClassFixture<SamlDatabaseFixture>
 {
     private const string PySpEntityId = "https://pysaml2-sp.test/sp";
-    private const string PySpAcs = "http://127.0.0.1:9/pysaml2/acs";
     private const string PyIdpEntityId = "https://pysaml2-idp.test/idp";
     private const string PyIdpSso = "https://pysaml2-idp.test/sso";
 
@@ -57,9 +56,13 @@ public sealed class PySaml2InteropTests(SamlDatabaseFixture database) : IClassFi
     [InlineData("post", true)]
     public async Task Pysaml2_SP_signs_in_through_our_IdP_and_accepts_our_response(string binding, bool sign)
     {
+        // Nothing is posted to the SP's ACS: the peer reads our response from the form it would post.
+        // A port held closed for the test makes sure nothing else could receive it either.
+        using var closed = new ClosedPort();
+        var pySpAcs = closed.Url("/pysaml2/acs").AbsoluteUri;
         var feed = new FederationFeed(1, DateTimeOffset.UtcNow,
         [
-            SamlTestHost.SamlSystem("pysaml2-sp", PySpEntityId, PySpAcs, ["eppn", "given_name", "school_units"],
+            SamlTestHost.SamlSystem("pysaml2-sp", PySpEntityId, pySpAcs, ["eppn", "given_name", "school_units"],
                 certificate: Convert.ToBase64String(TestKeys.DownstreamSp.RawData)),
         ]);
         await using var host = await SamlTestHost.StartAsync(database.Directory, database.ConnectionString, feed);
@@ -72,7 +75,7 @@ public sealed class PySaml2InteropTests(SamlDatabaseFixture database) : IClassFi
             "--idp-metadata-url", new Uri(host.Origin, SamlEndpoints.MetadataPath).AbsoluteUri,
             "--idp-entity-id", host.IdpEntityId,
             "--entity-id", PySpEntityId,
-            "--acs", PySpAcs,
+            "--acs", pySpAcs,
             "--key", key,
             "--cert", cert,
             "--binding", binding,
