@@ -52,7 +52,7 @@ public sealed class SignInTraceTests(FederationStack stack)
         Assert.Contains(spans, s => s.Service == "federation-idp" && s.Scope.Contains("EntityFrameworkCore", StringComparison.Ordinal));
         // No span says who signed in by name or carries the password.
         Assert.DoesNotContain(spans, s => s.Attributes.Values.Any(v => v.Contains("sara", StringComparison.OrdinalIgnoreCase)
-                                                                     || v.Contains(CodeFlowClient.DemoPassword, StringComparison.Ordinal)));
+                                                                     || v.Contains(LoginForm.DemoPassword, StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -77,7 +77,7 @@ public sealed class SignInTraceTests(FederationStack stack)
         {
             var lines = service.Output.Where(l => l.Contains("TraceId:" + traceId, StringComparison.Ordinal)).ToList();
             Assert.DoesNotContain(lines, l => l.Contains("sara.sekreterare", StringComparison.OrdinalIgnoreCase));
-            Assert.DoesNotContain(service.Output, l => l.Contains(CodeFlowClient.DemoPassword, StringComparison.Ordinal));
+            Assert.DoesNotContain(service.Output, l => l.Contains(LoginForm.DemoPassword, StringComparison.Ordinal));
         }
     }
 }
