@@ -3,6 +3,7 @@ using Federation.Gateway.Identity;
 using Federation.Gateway.Pages;
 using Federation.Gateway.Proxy;
 using Federation.Gateway.Routing;
+using Federation.Gateway.Storage;
 using Federation.Gateway.Telemetry;
 using Federation.Hosting;
 
@@ -15,6 +16,7 @@ if (builder.RefusesDemoValues())
 }
 
 builder.AddServiceDefaults("federation-gateway");
+builder.AddGatewayDatabase();
 builder.AddFeedRouting();
 builder.AddFederationProxy();
 builder.AddGatewayAuthentication();
@@ -22,6 +24,7 @@ builder.AddGatewayRateLimits();
 builder.AddGatewayTelemetry();
 
 var app = builder.Build();
+await app.PrepareGatewayDatabaseAsync();
 app.UseProblemDetailsForErrors();
 app.UseMiddleware<RetiredSystemMiddleware>();
 app.UseAuthentication();
