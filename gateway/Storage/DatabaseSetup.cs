@@ -40,7 +40,7 @@ public static class DatabaseSetup
         }
         await using var scope = app.Services.CreateAsyncScope();
         var options = scope.ServiceProvider.GetRequiredService<IOptions<DatabaseOptions>>().Value;
-        await ServiceDatabase.PrepareAsync(scope.ServiceProvider.GetRequiredService<GatewayDbContext>(), "gateway",
+        await ServiceDatabase.PrepareAsync(scope.ServiceProvider, scope.ServiceProvider.GetRequiredService<GatewayDbContext>(), "gateway",
             options.MigrateOnStart, null, cancellationToken);
     }
 }

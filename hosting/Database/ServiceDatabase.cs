@@ -84,10 +84,23 @@ public static class ServiceDatabase
     /// wait for each other (a session advisory lock), so a second replica finds the first one's seed
     /// instead of writing it again. EF Core 9+ also locks the migrations themselves (PostgreSQL: the
     /// history table; SQLite: its <c>__EFMigrationsLock</c> row); this lock covers the work around them.
+    /// Last, under the same lock, the data-protection key ring is made: two replicas starting on an
+    /// empty database would otherwise each make a first key of their own and refuse each other's cookies.
     /// </summary>
-    public static async Task PrepareAsync(DbContext db, string lockName, bool migrate,
+    public static async Task PrepareAsync(IServiceProvider services, DbContext db, string lockName, bool migrate,
         Func<CancellationToken, Task>? afterMigrations, CancellationToken cancellationToken)
     {
+        var then = afterMigrations;
+        afterMigrations = async ct =>
+        {
+            if (then is not null)
+            {
+                await then(ct);
+            }
+            // Protecting anything loads the key ring from the database and writes a first key if there is none.
+            services.GetService<IDataProtectionProvider>()?.CreateProtector("federation-key-ring").Protect("start");
+        };
+
         if (!db.Database.IsNpgsql())
         {
             if (migrate)
@@ -109,7 +122,8 @@ public static class ServiceDatabase
         var key = LockKey(lockName);
         try
         {
-            await ExecuteAsync(connection, $"SELECT pg_advisory_lock({key})", cancellationToken);
+            // Waits for another replica's start-up work, which on a cold, loaded machine takes longer than a command's 30 s.
+            await ExecuteAsync(connection, $"SELECT pg_advisory_lock({key})", cancellationToken, LockWait);
             try
             {
                 if (migrate)
@@ -138,10 +152,17 @@ public static class ServiceDatabase
     private static bool IsNpgsql(this DatabaseFacade database) =>
         database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
 
-    private static async Task ExecuteAsync(DbConnection connection, string sql, CancellationToken cancellationToken)
+    /// <summary>How long a replica waits for another's start-up work; if the holder dies, its session ends and the lock with it.</summary>
+    private static readonly TimeSpan LockWait = TimeSpan.FromMinutes(10);
+
+    private static async Task ExecuteAsync(DbConnection connection, string sql, CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
+        if (timeout is { } wait)
+        {
+            command.CommandTimeout = (int)wait.TotalSeconds;
+        }
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

@@ -29,7 +29,7 @@ public static class DatabaseSetup
         await using var scope = services.CreateAsyncScope();
         var options = scope.ServiceProvider.GetRequiredService<IOptions<DatabaseOptions>>().Value;
         var db = scope.ServiceProvider.GetRequiredService<IdpDbContext>();
-        await ServiceDatabase.PrepareAsync(db, "idp", options.MigrateOnStart, afterMigrations, cancellationToken);
+        await ServiceDatabase.PrepareAsync(scope.ServiceProvider, db, "idp", options.MigrateOnStart, afterMigrations, cancellationToken);
     }
 }
 

@@ -80,7 +80,7 @@ internal sealed class SamlDatabaseMigrator(IServiceScopeFactory scopes, IOptions
             }
         }
         await using var scope = scopes.CreateAsyncScope();
-        await ServiceDatabase.PrepareAsync(scope.ServiceProvider.GetRequiredService<SamlDbContext>(), "idp-saml", migrate: true, null, cancellationToken);
+        await ServiceDatabase.PrepareAsync(scope.ServiceProvider, scope.ServiceProvider.GetRequiredService<SamlDbContext>(), "idp-saml", migrate: true, null, cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -45,7 +45,7 @@ public sealed class RegisterInitializer(IServiceScopeFactory scopes, IOptions<Re
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<InventoryDbContext>();
         // Under the start-up lock: two replicas starting together seed and repair once.
-        await ServiceDatabase.PrepareAsync(db, "inventory", options.Value.MigrateOnStart, async ct =>
+        await ServiceDatabase.PrepareAsync(scope.ServiceProvider, db, "inventory", options.Value.MigrateOnStart, async ct =>
         {
             await KeyLegacyChainAsync(scope.ServiceProvider, ct);
             if (await scope.ServiceProvider.GetRequiredService<SystemStore>().HashPlainSecretsAsync(ct) is > 0 and var hashed)
