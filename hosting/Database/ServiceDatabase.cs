@@ -109,31 +109,44 @@ public static class ServiceDatabase
                 // WAL lets readers go on while one writer commits; the setting is kept in the file.
                 await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
             }
-            if (afterMigrations is not null)
-            {
-                await afterMigrations(cancellationToken);
-            }
+            await afterMigrations(cancellationToken);
             return;
         }
 
+        await RunExclusiveAsync(db, "migrate:" + lockName, async ct =>
+        {
+            if (migrate)
+            {
+                await db.Database.MigrateAsync(ct);
+            }
+            await afterMigrations(ct);
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> while holding a PostgreSQL session advisory lock named
+    /// <paramref name="lockName"/> on <paramref name="db"/>'s connection, so the replicas of a service
+    /// do it one at a time (on SQLite, one file and one process: just runs it). A replica that dies
+    /// holding the lock loses its session, and the lock with it.
+    /// </summary>
+    public static async Task RunExclusiveAsync(DbContext db, string lockName, Func<CancellationToken, Task> work, CancellationToken cancellationToken)
+    {
+        if (!db.Database.IsNpgsql())
+        {
+            await work(cancellationToken);
+            return;
+        }
         // The lock belongs to a session: the context keeps this one connection open until it is released.
         await db.Database.OpenConnectionAsync(cancellationToken);
         var connection = db.Database.GetDbConnection();
         var key = LockKey(lockName);
         try
         {
-            // Waits for another replica's start-up work, which on a cold, loaded machine takes longer than a command's 30 s.
+            // Waits for another replica's work, which on a cold, loaded machine takes longer than a command's 30 s.
             await ExecuteAsync(connection, $"SELECT pg_advisory_lock({key})", cancellationToken, LockWait);
             try
             {
-                if (migrate)
-                {
-                    await db.Database.MigrateAsync(cancellationToken);
-                }
-                if (afterMigrations is not null)
-                {
-                    await afterMigrations(cancellationToken);
-                }
+                await work(cancellationToken);
             }
             finally
             {
@@ -169,7 +182,7 @@ public static class ServiceDatabase
     /// <summary>A stable 64-bit advisory-lock key for a name (string.GetHashCode differs per process).</summary>
     private static long LockKey(string name)
     {
-        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("federation-migrate:" + name));
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("federation:" + name));
         return BitConverter.ToInt64(hash, 0);
     }
 }

@@ -61,7 +61,7 @@ public sealed class ReplicaStack : IAsyncLifetime
 
         Task<ServiceProcess[]> Pair(string name, string project, string dll, Func<int, Dictionary<string, string>> settings) =>
             Task.WhenAll(Enumerable.Range(0, 2).Select(i => StartAsync($"{name}-{(char)('a' + i)}", ServiceProcess.LocateDll(project, dll),
-                common.Concat(settings(i)).ToDictionary())));
+                common.Concat(settings(i)).Append(Home($"{name}-{i}")).ToDictionary())));
 
         var inventory = Pair("inventory", "inventory", "Federation.Inventory.dll", _ => new()
         {
@@ -116,6 +116,14 @@ public sealed class ReplicaStack : IAsyncLifetime
             await WaitUntilIdpAcceptsAsync(replica.BaseAddress, $"http://127.0.0.1:{gatewayPort}/signin-oidc");
         }
     }
+
+    /// <summary>
+    /// A home folder per replica, as separate machines or pods have: ASP.NET Core's default key store
+    /// (~/.aspnet/DataProtection-Keys) would otherwise be shared through the one user's home and hide
+    /// a service that does not share its keys through its database.
+    /// </summary>
+    private KeyValuePair<string, string> Home(string replica) =>
+        new("HOME", Directory.CreateDirectory(Path.Combine(_data, "home-" + replica)).FullName);
 
     private async Task<ServiceProcess> StartAsync(string name, string dll, Dictionary<string, string> environment, int port = 0)
     {
