@@ -1,7 +1,9 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Federation.EndToEnd.Tests.Infrastructure;
 using Npgsql;
 
@@ -13,7 +15,7 @@ namespace Federation.EndToEnd.Tests.Replicas;
 /// (no sticky sessions). Every address the services know of each other is the pool's; replicas of a
 /// pair start at the same moment, so the start-up lock is exercised too.
 /// </summary>
-public sealed class ReplicaStack : IAsyncLifetime
+public sealed partial class ReplicaStack : IAsyncLifetime
 {
     public const string RegisterClientId = FederationStack.RegisterClientId;
     public const string RegisterRedirectUri = FederationStack.RegisterRedirectUri;
@@ -115,6 +117,23 @@ public sealed class ReplicaStack : IAsyncLifetime
         {
             await WaitUntilIdpAcceptsAsync(replica.BaseAddress, $"http://127.0.0.1:{gatewayPort}/signin-oidc");
         }
+        var version = await FeedVersionAsync();
+        foreach (var replica in Gateway)
+        {
+            // Each gateway says which feed version it routes by; it must have the one with this run's ProCapita.
+            await WaitUntilRoutingAsync(replica, version);
+        }
+    }
+
+    [GeneratedRegex(@"Gateway configuration from feed version (\d+)")]
+    private static partial Regex RoutesVersion();
+
+    private async Task<long> FeedVersionAsync()
+    {
+        using var http = new HttpClient { BaseAddress = InventoryPool.Address };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await FeedTokenAsync());
+        var feed = await http.GetFromJsonAsync<JsonObject>("api/federation/feed");
+        return feed!["version"]!.GetValue<long>();
     }
 
     /// <summary>
@@ -141,8 +160,22 @@ public sealed class ReplicaStack : IAsyncLifetime
     {
         var killed = pair[index];
         var (dll, environment) = _starts[killed.Name];
-        pair[index] = await StartAsync(killed.Name, dll, environment, killed.BaseAddress.Port);
+        var restarted = await StartAsync(killed.Name, dll, environment, killed.BaseAddress.Port);
+        // Ready for the tests that address it directly: it knows the register's current clients and routes.
+        if (pair == Idp)
+        {
+            await WaitUntilIdpAcceptsAsync(restarted.BaseAddress, $"http://127.0.0.1:{GatewayPool.Port}/signin-oidc");
+        }
+        else if (pair == Gateway)
+        {
+            await WaitUntilRoutingAsync(restarted, await FeedVersionAsync());
+        }
+        pair[index] = restarted;
     }
+
+    private static Task WaitUntilRoutingAsync(ServiceProcess gateway, long version) =>
+        Eventually.TrueAsync(() => gateway.Output.Any(line => RoutesVersion().Match(line) is { Success: true } m
+            && long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) >= version), 120, $"{gateway.Name} routes feed version {version}");
 
     public HttpClient RegisterApi(Uri at)
     {
