@@ -22,12 +22,23 @@ builder.AddFederationProxy();
 builder.AddGatewayAuthentication();
 builder.AddGatewayRateLimits();
 builder.AddGatewayTelemetry();
+builder.AddPortal();
 
 var app = builder.Build();
+if (app.RefusesInvalidSettings())
+{
+    return 1;
+}
 await app.PrepareGatewayDatabaseAsync();
+
 app.UseProblemDetailsForErrors();
+app.UseMiddleware<SignInTracing>();
+// Pages for people in their language (Federation.Core.Text.PersonLanguage); problem details stay English.
+app.UseRequestLocalization();
 app.UseMiddleware<RetiredSystemMiddleware>();
 app.UseAuthentication();
+// Explicit, so that it runs after authentication: the gateway-audience policy reads the token.
+app.UseAuthorization();
 app.UseRateLimiter();
 app.MapDefaultEndpoints();
 app.MapPortal();

@@ -1,4 +1,5 @@
 using System.Net;
+using Federation.Core.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting;
@@ -39,6 +40,8 @@ public static class ServiceDefaults
             });
 
         builder.Services.AddSingleton(TimeProvider.System);
+        // Text for people: Swedish by default, English on request (Federation.Core.Text).
+        builder.Services.AddPersonLanguage();
         builder.AddFederationTelemetry(serviceName);
         builder.AddTransportSecurity();
         builder.Services.AddHealthChecks()
@@ -125,7 +128,10 @@ public static class ServiceDefaults
                         // Probes and scrapes would drown the traces that matter.
                         o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/health")
                                           && !ctx.Request.Path.StartsWithSegments("/metrics"))
-                    .AddHttpClientInstrumentation())
+                    .AddHttpClientInstrumentation()
+                    // Database spans for both providers (SQLite, PostgreSQL); statement text only,
+                    // never parameter values (a personnummer or a secret hash could be one).
+                    .AddEntityFrameworkCoreInstrumentation())
                 .UseOtlpExporter();
         }
     }

@@ -1,6 +1,6 @@
-using System.Globalization;
 using Federation.Core.Feed;
 using Federation.Core.Navigation;
+using Federation.Core.Text;
 using Federation.Hosting;
 using Federation.Idp.Audit;
 using Federation.Idp.Clients;
@@ -80,15 +80,6 @@ public static class IdpSetup
     {
         builder.Services.AddRazorPages();
         builder.Services.AddBrowserClientCors();
-        builder.Services.Configure<RequestLocalizationOptions>(o =>
-        {
-            CultureInfo[] cultures = [new("sv"), new("en")];
-            o.DefaultRequestCulture = new RequestCulture("sv");
-            o.SupportedCultures = cultures;
-            o.SupportedUICultures = cultures;
-            o.FallBackToParentCultures = true;
-            o.FallBackToParentUICultures = true;
-        });
         return builder;
     }
 
@@ -106,6 +97,8 @@ public static class IdpSetup
     public static WebApplication UseSignInUi(this WebApplication app)
     {
         app.UseStaticFiles();
+        // Before everything that logs or calls out: a sign-in's pages run in the client's trace.
+        app.UseMiddleware<Telemetry.SignInTraceContinuation>();
         // Machine-to-machine endpoints answer in JSON with protocol error codes: no culture to pick.
         app.UseWhen(ctx => !IsMachineEndpoint(ctx.Request.Path), branch => branch.UseRequestLocalization());
         // Protocol errors that cannot go back to the client are shown as a page that says what happened.
@@ -134,7 +127,7 @@ public static class IdpSetup
         app.MapRazorPages();
         app.MapGet("/culture", (HttpContext http, string? c, string? returnUrl) =>
         {
-            var culture = c == "en" ? "en" : "sv";
+            var culture = c == PersonLanguage.English.Name ? PersonLanguage.English : PersonLanguage.Swedish;
             http.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
                 CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
                 new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, MaxAge = TimeSpan.FromDays(365), IsEssential = true });

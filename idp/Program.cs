@@ -23,6 +23,11 @@ builder.AddSaml();       // idp/Saml, both roles, on the idp's database and sess
 builder.AddBridging();   // upstream OpenID Providers and every upstream's claims mapping
 
 var app = builder.Build();
+if (app.RefusesInvalidSettings())
+{
+    return 1;
+}
+
 await app.PrepareIdpAsync();
 app.UseProblemDetailsForErrors();
 app.UseSignInUi();

@@ -44,6 +44,8 @@ public static class InventoryApplication
             .ValidateOnStart();
         services.AddScoped<SignInEventRetention>();
         services.AddHostedService<SignInEventRetentionJob>();
+        services.AddSingleton<Telemetry.RegisterMetrics>();
+        services.AddHostedService(sp => sp.GetRequiredService<Telemetry.RegisterMetrics>());
 
         services.ConfigureHttpJsonOptions(o =>
         {

@@ -12,6 +12,11 @@ builder.AddServiceDefaults("federation-inventory");
 builder.AddInventory();
 
 var app = builder.Build();
+if (app.RefusesInvalidSettings())
+{
+    return 1;
+}
+
 app.UseProblemDetailsForErrors();
 app.MapDefaultEndpoints();
 app.MapInventory();

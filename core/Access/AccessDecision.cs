@@ -1,3 +1,5 @@
+using Federation.Core.Text;
+
 namespace Federation.Core.Access;
 
 public enum AccessOutcome
@@ -11,21 +13,18 @@ public enum AccessOutcome
 
 /// <summary>The answer to "may this person use this system now?", the same on every path.</summary>
 /// <param name="ReasonCode">Stable code for logs, metrics and API clients (<c>lifecycle</c>, <c>role</c>, <c>group</c>, <c>school-unit</c>, <c>assurance</c>, <c>unknown-assurance</c>).</param>
-/// <param name="Reason">The reason in Swedish, for people.</param>
-/// <param name="ReasonEnglish">The same in English.</param>
+/// <param name="Reason">Why, for the person (Swedish and English); its <see cref="PersonText.En"/> also serves developers.</param>
 /// <param name="RequiredLevel">The level to ask for on step-up.</param>
 public sealed record AccessDecision(
     AccessOutcome Outcome,
     string? ReasonCode = null,
-    string? Reason = null,
-    string? ReasonEnglish = null,
+    PersonText? Reason = null,
     AssuranceLevel? RequiredLevel = null)
 {
     public static readonly AccessDecision Allow = new(AccessOutcome.Allowed);
 
     public bool IsAllowed => Outcome == AccessOutcome.Allowed;
 
-    /// <summary>The reason in the person's language (<c>sv</c> unless English was chosen).</summary>
-    public string? ReasonFor(string? language) =>
-        language is not null && language.StartsWith("en", StringComparison.OrdinalIgnoreCase) ? ReasonEnglish : Reason;
+    /// <summary>The reason in English, for problem details and protocol error descriptions.</summary>
+    public string? ReasonEnglish => Reason?.En;
 }

@@ -1,4 +1,5 @@
 using Federation.Core.Feed;
+using Federation.Core.Text;
 
 namespace Federation.Core.Access;
 
@@ -67,16 +68,16 @@ public static class AccessPolicy
         }
         if (!AssuranceLevel.TryParse(person.Acr, out var actual) || actual < required)
         {
-            return new AccessDecision(AccessOutcome.StepUp, "assurance",
+            return new AccessDecision(AccessOutcome.StepUp, "assurance", new PersonText(
                 $"Systemet kräver inloggning med tillitsnivå {required} (t.ex. e-legitimation eller tvåfaktor). Logga in igen med starkare inloggning.",
-                $"The system requires assurance level {required}; you signed in with {person.Acr ?? "no stated level"}.",
+                $"The system requires assurance level {required}; you signed in with {person.Acr ?? "no stated level"}."),
                 required);
         }
         return AccessDecision.Allow;
     }
 
     private static AccessDecision Deny(string code, string swedish, string english) =>
-        new(AccessOutcome.Denied, code, swedish, english);
+        new(AccessOutcome.Denied, code, new PersonText(swedish, english));
 
     private static string List(IEnumerable<string> values) => string.Join(", ", values);
 

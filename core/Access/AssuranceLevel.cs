@@ -64,6 +64,9 @@ public readonly record struct AssuranceLevel : IComparable<AssuranceLevel>
         return false;
     }
 
+    /// <summary>The level of rank 1–4, or null for any other number (0: nothing asked for).</summary>
+    public static AssuranceLevel? OfRank(int rank) => rank is >= 1 and <= 4 ? new AssuranceLevel(rank) : null;
+
     /// <summary>The level, or null when the value is not one the federation knows.</summary>
     public static AssuranceLevel? Parse(string? value) => TryParse(value, out var level) ? level : null;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
 
 namespace Federation.Core.Feed;
 
@@ -18,6 +19,10 @@ public static class FeedServiceCollectionExtensions
         services.AddSingleton<FederationFeedClient>();
         services.AddSingleton<IFederationFeedSource>(sp => sp.GetRequiredService<FederationFeedClient>());
         services.AddHostedService(sp => sp.GetRequiredService<FederationFeedClient>());
+        services.AddMetrics();
+        services.AddSingleton<FeedMetrics>();
+        // The gauges exist once something asks for the meter; a hosted no-op makes that the start.
+        services.AddHostedService(sp => new FeedMetricsStart(sp.GetRequiredService<FeedMetrics>()));
         services.AddHealthChecks().AddCheck<FeedHealthCheck>("feed", tags: [readyTag]);
         return services;
     }
@@ -45,4 +50,14 @@ internal sealed class FeedHealthCheck(IFederationFeedSource feed) : IHealthCheck
             : HealthCheckResult.Unhealthy(
                 $"serving kept feed version {feed.Current.Version}; the register is unreachable: {feed.LastError}"));
     }
+}
+
+/// <summary>Creates <see cref="FeedMetrics"/> on start, so its gauges are observed from then on.</summary>
+internal sealed class FeedMetricsStart(FeedMetrics metrics) : IHostedService
+{
+    public FeedMetrics Metrics { get; } = metrics;
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
@@ -22,6 +23,12 @@ public static class GatewayAuthentication
     public const string Scheme = "federation";
 
     public const string CookieName = "federation.session";
+
+    /// <summary>
+    /// Authorization policy on every endpoint the gateway serves itself (portal, sign-in, sign-out):
+    /// a bearer token counts there only when it is issued for the gateway (<see cref="IsIssuedForGateway"/>).
+    /// </summary>
+    public const string GatewayAudiencePolicy = "GatewayAudience";
 
     /// <summary>Authentication property item that asks the idp for a higher assurance level.</summary>
     public const string AcrValuesItem = "acr_values";
@@ -84,6 +91,9 @@ public static class GatewayAuthentication
                 o.Events = cache.Events();
             });
 
+        services.AddOptions<AuthorizationOptions>()
+            .Configure<IOptions<GatewayIdentityOptions>>((o, identity) => o.AddPolicy(GatewayAudiencePolicy,
+                policy => policy.AddRequirements(new GatewayAudienceRequirement(identity.Value))));
         services.AddAuthorization();
         return builder;
     }
@@ -134,6 +144,12 @@ public static class GatewayAuthentication
         o.Events.OnTicketReceived = context =>
         {
             context.ReturnUri = ReturnUrl.OrHome(context.ReturnUri);
+            SignInTracing.OnTicketReceived(context);
+            return Task.CompletedTask;
+        };
+        o.Events.OnRemoteFailure = context =>
+        {
+            SignInTracing.OnRemoteFailure(context);
             return Task.CompletedTask;
         };
         o.Events.OnRedirectToIdentityProvider = context =>
@@ -143,6 +159,7 @@ public static class GatewayAuthentication
                 // The idp keeps the session and asks only for the stronger factor.
                 context.ProtocolMessage.AcrValues = acr;
             }
+            SignInTracing.OnRedirectToIdentityProvider(context);
             return Task.CompletedTask;
         };
     }
@@ -167,21 +184,28 @@ public static class GatewayAuthentication
     /// holds the system's own audience, or, for a system without one, the gateway's. So a token
     /// for system A is refused at system B's route even though both audiences are registered.
     /// </summary>
-    public static bool IsIssuedFor(ClaimsPrincipal user, FeedSystem system, GatewayIdentityOptions options)
-    {
-        var audiences = user.FindAll("aud").Select(c => c.Value);
-        return system.Backend?.Audience is { } own
-            ? audiences.Contains(own, StringComparer.Ordinal)
-            : audiences.Any(a => options.ApiAudiences.Contains(a, StringComparer.Ordinal));
-    }
+    public static bool IsIssuedFor(ClaimsPrincipal user, FeedSystem system, GatewayIdentityOptions options) =>
+        system.Backend?.Audience is { } own ? HoldsAudience(user, [own]) : IsIssuedForGateway(user, options);
 
-    /// <summary>Sends a person to the idp; with <paramref name="acrValues"/> for a stronger sign-in.</summary>
-    public static Task ChallengeBrowserAsync(HttpContext context, string? acrValues)
+    /// <summary>
+    /// The gateway itself (its own endpoints, and systems without an audience of their own) accepts
+    /// only tokens whose audience is one of <see cref="GatewayIdentityOptions.ApiAudiences"/>: the JWT
+    /// handler lets every registered backend's audience through, this narrows it.
+    /// </summary>
+    public static bool IsIssuedForGateway(ClaimsPrincipal user, GatewayIdentityOptions options) =>
+        HoldsAudience(user, options.ApiAudiences);
+
+    private static bool HoldsAudience(ClaimsPrincipal user, IEnumerable<string> audiences) =>
+        user.FindAll("aud").Any(claim => audiences.Contains(claim.Value, StringComparer.Ordinal));
+
+    /// <summary>Sends a person to the idp on the way to <paramref name="system"/>; with <paramref name="acrValues"/> for a stronger sign-in.</summary>
+    public static Task ChallengeBrowserAsync(HttpContext context, string system, string? acrValues)
     {
         var properties = new AuthenticationProperties
         {
             RedirectUri = ReturnUrl.OrHome(context.Request.PathBase + context.Request.Path + context.Request.QueryString),
         };
+        SignInTracing.Started(properties, system, context.RequestServices.GetRequiredService<TimeProvider>());
         if (acrValues is not null)
         {
             properties.Items[AcrValuesItem] = acrValues;

@@ -41,7 +41,9 @@ public static class GatewayRateLimits
                 : (int)Math.Ceiling(limits.Window.TotalSeconds);
             context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
             await GatewayResponses.WriteAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, "rate-limited",
-                "För många förfrågningar", $"Du har gjort för många förfrågningar på kort tid. Vänta {seconds} sekunder och försök igen.",
+                new("För många förfrågningar", "Too many requests"),
+                new($"Du har gjort för många förfrågningar på kort tid. Vänta {seconds} sekunder och försök igen.",
+                    $"You have made too many requests in a short time. Wait {seconds} seconds and try again."),
                 "Too many requests", $"Rate limit reached; retry after {seconds} s.");
         };
     }

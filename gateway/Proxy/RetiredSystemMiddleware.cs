@@ -13,7 +13,8 @@ public sealed class RetiredSystemMiddleware(RequestDelegate next, SystemDirector
 
     public static Task WriteGoneAsync(HttpContext context, string systemId, string name) =>
         GatewayResponses.WriteAsync(context, StatusCodes.Status410Gone, "retired",
-            $"{name} är avvecklat",
-            $"{name} har avvecklats och finns inte längre. Fråga din skola eller förvaltningen vilket system som ersätter det.",
+            new($"{name} är avvecklat", $"{name} has been retired"),
+            new($"{name} har avvecklats och finns inte längre. Fråga din skola eller förvaltningen vilket system som ersätter det.",
+                $"{name} has been retired and no longer exists. Ask your school or the administration which system replaces it."),
             "System retired", $"The system '{systemId}' has been retired and is no longer available.", systemId);
 }

@@ -1,5 +1,6 @@
 using Federation.Core.Access;
 using Federation.Core.Feed;
+using Federation.Core.Text;
 using Federation.Gateway.Identity;
 using Federation.Gateway.Pages;
 using Federation.Gateway.Routing;
@@ -50,7 +51,8 @@ public sealed class SystemGateMiddleware(
                 : directory.Current.OwnHosts.Contains(host))
         {
             await GatewayResponses.WriteAsync(context, StatusCodes.Status404NotFound, "not-on-this-host",
-                "Sidan finns inte här", "Systemet nås inte på den här adressen.",
+                new("Sidan finns inte här", "The page is not here"),
+                new("Systemet nås inte på den här adressen.", "The system is not reached at this address."),
                 "Not found", "The system is not served on this host name.", system.Id);
             return;
         }
@@ -65,21 +67,17 @@ public sealed class SystemGateMiddleware(
             {
                 context.Response.Headers.WWWAuthenticate = "Bearer";
                 await GatewayResponses.WriteAsync(context, StatusCodes.Status401Unauthorized, "unauthenticated",
-                    "Inloggning krävs", "Logga in för att använda systemet.",
+                    new("Inloggning krävs", "Sign-in required"), new("Logga in för att använda systemet.", "Sign in to use the system."),
                     "Authentication required", "Send an access token from the federation's idp.", system.Id);
                 return;
             }
-            await GatewayAuthentication.ChallengeBrowserAsync(context, acrValues: null);
+            await GatewayAuthentication.ChallengeBrowserAsync(context, system.Id, acrValues: null);
             return;
         }
 
         if (GatewayAuthentication.IsBearer(context.Request) && !GatewayAuthentication.IsIssuedFor(user, system, identityOptions.Value))
         {
-            // RFC 6750: a token for another resource is an invalid token here.
-            context.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\", error_description=\"The token is not issued for this system.\"";
-            await GatewayResponses.WriteAsync(context, StatusCodes.Status401Unauthorized, "audience",
-                "Fel åtkomsttoken", "Åtkomsttoken är utfärdad för ett annat system.",
-                "Token for another system", "The access token's audience is not this system.", system.Id);
+            await GatewayResponses.WriteTokenForAnotherAudienceAsync(context, system.Id);
             return;
         }
 
@@ -92,7 +90,7 @@ public sealed class SystemGateMiddleware(
                 logger.LogInformation("Refused {Subject} access to {System}: {Reason}",
                     user.FindFirst("sub")?.Value, system.Id, decision.ReasonCode);
                 await GatewayResponses.WriteAsync(context, StatusCodes.Status403Forbidden, decision.ReasonCode!,
-                    $"Du har inte behörighet till {system.Name}", decision.Reason!,
+                    new($"Du har inte behörighet till {system.Name}", $"You do not have access to {system.Name}"), decision.Reason!,
                     "Access refused", decision.ReasonEnglish!, system.Id);
                 return;
             case AccessOutcome.StepUp when api:
@@ -100,10 +98,11 @@ public sealed class SystemGateMiddleware(
                 context.Response.Headers.WWWAuthenticate =
                     $"Bearer error=\"insufficient_user_authentication\", error_description=\"{decision.ReasonEnglish}\", acr_values=\"{decision.RequiredLevel?.Name}\"";
                 await GatewayResponses.WriteAsync(context, StatusCodes.Status401Unauthorized, "assurance",
-                    "Starkare inloggning krävs", decision.Reason!, "Stronger authentication required", decision.ReasonEnglish!, system.Id);
+                    new("Starkare inloggning krävs", "Stronger sign-in required"), decision.Reason!,
+                    "Stronger authentication required", decision.ReasonEnglish!, system.Id);
                 return;
             case AccessOutcome.StepUp:
-                await GatewayAuthentication.ChallengeBrowserAsync(context, decision.RequiredLevel?.Name);
+                await GatewayAuthentication.ChallengeBrowserAsync(context, system.Id, decision.RequiredLevel?.Name);
                 return;
         }
 
@@ -122,8 +121,9 @@ public sealed class SystemGateMiddleware(
             if (token is null)
             {
                 await GatewayResponses.WriteAsync(context, StatusCodes.Status403Forbidden, "audience",
-                    $"Du kan inte använda {system.Name} just nu",
-                    "Din inloggning gav ingen åtkomsttoken som gäller för det här systemet. Logga ut och in igen, eller kontakta systemförvaltaren.",
+                    CannotUseNow(system),
+                    new("Din inloggning gav ingen åtkomsttoken som gäller för det här systemet. Logga ut och in igen, eller kontakta systemförvaltaren.",
+                        "Your sign-in gave no access token that is valid for this system. Sign out and in again, or contact the system administrator."),
                     "No token for this backend", $"The caller's access token is not issued for the audience '{backend.Audience}'.", system.Id);
                 return;
             }
@@ -133,7 +133,9 @@ public sealed class SystemGateMiddleware(
             // Fail closed: unsigned identity headers would be worthless to the backend.
             logger.LogError("No signing key configured for system {System} (Gateway:Backends:{System}:SigningKey)", system.Id, system.Id);
             await GatewayResponses.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "not-configured",
-                $"{system.Name} är inte tillgängligt", "Porten saknar inställningar för systemet. Kontakta systemförvaltaren.",
+                new($"{system.Name} är inte tillgängligt", $"{system.Name} is not available"),
+                new("Porten saknar inställningar för systemet. Kontakta systemförvaltaren.",
+                    "The gateway lacks settings for the system. Contact the system administrator."),
                 "Backend not configured", "The gateway has no signing key for this backend.", system.Id);
             return;
         }
@@ -157,8 +159,9 @@ public sealed class SystemGateMiddleware(
                 return exchanged;
             }
             await GatewayResponses.WriteAsync(context, StatusCodes.Status403Forbidden, "release",
-                $"Du kan inte använda {system.Name} just nu",
-                "Inloggningstjänsten lämnade inte ut dina uppgifter till systemet. Logga ut och in igen, eller kontakta systemförvaltaren.",
+                CannotUseNow(system),
+                new("Inloggningstjänsten lämnade inte ut dina uppgifter till systemet. Logga ut och in igen, eller kontakta systemförvaltaren.",
+                    "The sign-in service did not release your details to the system. Sign out and in again, or contact the system administrator."),
                 "No token for this system", "The idp issued no token for this system to the session; sign in again.", system.Id);
         }
         catch (HttpRequestException ex)
@@ -166,7 +169,8 @@ public sealed class SystemGateMiddleware(
             logger.LogWarning(ex, "Token exchange for {System} failed", system.Id);
             context.Response.Headers.RetryAfter = "5";
             await GatewayResponses.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "idp-unavailable",
-                $"{system.Name} är inte tillgängligt just nu", "Inloggningstjänsten svarar inte. Försök igen om en stund.",
+                new($"{system.Name} är inte tillgängligt just nu", $"{system.Name} is not available right now"),
+                new("Inloggningstjänsten svarar inte. Försök igen om en stund.", "The sign-in service does not answer. Try again in a while."),
                 "Identity provider unavailable", "The idp could not be reached for this system's token.", system.Id);
         }
         return null;
@@ -196,10 +200,13 @@ public sealed class SystemGateMiddleware(
             Path = system.Backend!.PublicPath.TrimEnd('/'),
         });
         var target = context.Request.PathBase + context.Request.Path + context.Request.QueryString;
-        await GatewayResponses.WritePageAsync(context, $"{system.Name} avvecklas",
-            $"""<p class="notice">{GatewayResponses.Encode(notice)}</p><p><a href="{GatewayResponses.Encode(target)}">Fortsätt till {GatewayResponses.Encode(system.Name)}</a></p>""");
+        await GatewayResponses.WritePageAsync(context, new($"{system.Name} avvecklas", $"{system.Name} is being retired"),
+            $"""<p class="notice">{GatewayResponses.Encode(notice)}</p><p><a href="{GatewayResponses.Encode(target)}">{GatewayResponses.Encode(new PersonText($"Fortsätt till {system.Name}", $"Continue to {system.Name}").Current)}</a></p>""");
         return true;
     }
+
+    private static PersonText CannotUseNow(FeedSystem system) =>
+        new($"Du kan inte använda {system.Name} just nu", $"You cannot use {system.Name} right now");
 
     private static async Task<string?> FindTokenForAudienceAsync(HttpContext context, string? audience)
     {

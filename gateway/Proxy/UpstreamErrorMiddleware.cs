@@ -30,14 +30,16 @@ public sealed class UpstreamErrorMiddleware(RequestDelegate next, SystemDirector
         if (error.Error == ForwarderError.RequestTimedOut)
         {
             await GatewayResponses.WriteAsync(context, StatusCodes.Status504GatewayTimeout, "upstream-timeout",
-                $"{name} svarar inte", $"{name} svarade inte i tid. Försök igen om en stund.",
+                new($"{name} svarar inte", $"{name} does not answer"),
+                new($"{name} svarade inte i tid. Försök igen om en stund.", $"{name} did not answer in time. Try again in a while."),
                 "Upstream timeout", $"The backend of '{systemId}' did not answer in time.", systemId);
             return;
         }
         context.Response.Headers.RetryAfter = "5";
         await GatewayResponses.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "upstream-unavailable",
-            $"{name} är inte tillgängligt just nu",
-            $"{name} går inte att nå för tillfället. Försök igen om en stund; felet är anmält automatiskt.",
+            new($"{name} är inte tillgängligt just nu", $"{name} is not available right now"),
+            new($"{name} går inte att nå för tillfället. Försök igen om en stund; felet är anmält automatiskt.",
+                $"{name} cannot be reached at the moment. Try again in a while; the fault has been reported automatically."),
             "Backend unavailable", $"The backend of '{systemId}' is unavailable ({error.Error}).", systemId);
     }
 }

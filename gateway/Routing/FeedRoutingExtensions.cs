@@ -1,4 +1,5 @@
 using Federation.Core.Feed;
+using Federation.Hosting;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Health;
@@ -25,6 +26,7 @@ public static class FeedRoutingExtensions
         services.AddSingleton<SystemDirectory>();
         services.AddSingleton<FeedProxyConfigProvider>();
         services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<FeedProxyConfigProvider>());
+        services.AddHealthChecks().AddCheck<UnroutableSystemsCheck>("routes", tags: [ServiceDefaults.ReadyTag]);
         // YARP keeps an upstream that failed passively out for the longer of the cluster's
         // reactivation period and the failure detection window (60 s by default), so without this
         // a backend that came back got no traffic for a minute whatever Gateway:ReactivationPeriod said.

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Threading.Channels;
 using Federation.Idp.Telemetry;
@@ -24,27 +25,32 @@ public sealed record SignInEvent(
 /// <summary>Logs each sign-in event, counts it, and forwards it to the register when configured (best effort).</summary>
 public sealed class SignInAudit(ILogger<SignInAudit> logger, TimeProvider time, IdpMetrics metrics)
 {
-    private readonly Channel<SignInEvent> _outbox = Channel.CreateBounded<SignInEvent>(
+    private readonly Channel<Outgoing> _outbox = Channel.CreateBounded<Outgoing>(
         new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
 
-    internal ChannelReader<SignInEvent> Outbox => _outbox.Reader;
+    /// <summary>An event and the span it happened in, so posting it later stays in the sign-in's trace.</summary>
+    internal sealed record Outgoing(SignInEvent Event, ActivityContext Trace);
+
+    internal ChannelReader<Outgoing> Outbox => _outbox.Reader;
 
     public void Record(string protocol, string upstream, string? clientId, string? subject, string? userName, string outcome, string? assuranceLevel)
     {
         var e = new SignInEvent(time.GetUtcNow(), protocol, upstream, clientId, subject, userName, outcome,
-            assuranceLevel, System.Diagnostics.Activity.Current?.TraceId.ToString());
+            assuranceLevel, Activity.Current?.TraceId.ToString());
+        // The subject only: a user name may be a personnummer (or a mistyped password); the register's
+        // audit store, not the log, keeps who it was.
         if (outcome == "success")
         {
-            logger.LogInformation("Sign-in {Outcome}: user {UserName} ({Subject}) via {Protocol}/{Upstream} for client {ClientId} at {AssuranceLevel}",
-                outcome, userName, subject, protocol, upstream, clientId, assuranceLevel);
+            logger.LogInformation("Sign-in {Outcome}: subject {Subject} via {Protocol}/{Upstream} for client {ClientId} at {AssuranceLevel}",
+                outcome, subject, protocol, upstream, clientId, assuranceLevel);
         }
         else
         {
-            logger.LogWarning("Sign-in failed ({Outcome}): user {UserName} ({Subject}) via {Protocol}/{Upstream} for client {ClientId}",
-                outcome, userName, subject, protocol, upstream, clientId);
+            logger.LogWarning("Sign-in failed ({Outcome}): subject {Subject} via {Protocol}/{Upstream} for client {ClientId}",
+                outcome, subject ?? "unknown", protocol, upstream, clientId);
         }
-        metrics.CountLogin(protocol, upstream, clientId, outcome);
-        _outbox.Writer.TryWrite(e);
+        metrics.CountSignIn(protocol, upstream, clientId, outcome);
+        _outbox.Writer.TryWrite(new Outgoing(e, Activity.Current?.Context ?? default));
     }
 }
 
@@ -60,12 +66,14 @@ public sealed class SignInEventForwarder(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await foreach (var e in audit.Outbox.ReadAllAsync(stoppingToken))
+        await foreach (var (e, trace) in audit.Outbox.ReadAllAsync(stoppingToken))
         {
             if (options.Value.SigninEventsUrl is not { } url)
             {
                 continue;
             }
+            // The post belongs to the sign-in that caused it, not to this background loop.
+            using var activity = trace == default ? null : IdpTelemetry.Source.StartActivity("signin_event.forward", ActivityKind.Internal, trace);
             try
             {
                 using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(e) };

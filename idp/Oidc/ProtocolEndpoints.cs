@@ -170,7 +170,7 @@ public static class ProtocolEndpoints
             identity.SetResources(await Audiences(http.RequestServices, options.Value, identity.GetScopes(), request.ClientId!));
             // No destinations to set: the only claim is sub, which OpenIddict always puts in the
             // access token (destinations are stored as JSON per claim, a cost on every token).
-            metrics.CountToken(GrantTypes.ClientCredentials, request.ClientId);
+            metrics.TokenIssued(GrantTypes.ClientCredentials, request.ClientId, request.ClientId);
             return Results.SignIn(new ClaimsPrincipal(identity), properties: null, OpenIddictScheme);
         }
 
@@ -190,7 +190,7 @@ public static class ProtocolEndpoints
             identity.SetScopes(identity.GetScopes().Where(allowed.Contains));
             identity.SetResources(await Audiences(http.RequestServices, options.Value, identity.GetScopes(), request.ClientId!));
             identity.SetDestinations(Destinations);
-            metrics.CountToken(request.GrantType!, request.ClientId);
+            metrics.TokenIssued(request.GrantType!, request.ClientId, identity.FindFirst(Claims.Subject)?.Value);
             return Results.SignIn(principal, properties: null, OpenIddictScheme);
         }
 
@@ -238,7 +238,8 @@ public static class ProtocolEndpoints
                     return reason;
                 }
             }
-            DropUnreleased(identity, system);
+            // The release list may have shrunk since sign-in: keep only what it still lets through.
+            ReleaseOnly(identity, system, name => identity.GetClaims(name));
         }
         else
         {
@@ -252,14 +253,7 @@ public static class ProtocolEndpoints
                 return reason;
             }
             // Released attributes from the account as it is now, by the release list as it is now.
-            foreach (var claim in identity.Claims.Where(c => AttributeCatalog.Find(c.Type) is not null).ToList())
-            {
-                identity.RemoveClaim(claim);
-            }
-            foreach (var (attribute, values) in person.Release(system.Release))
-            {
-                AddReleased(identity, attribute, values);
-            }
+            ReleaseOnly(identity, system, person.ValuesOf);
         }
 
         if (refresh)
@@ -290,12 +284,20 @@ public static class ProtocolEndpoints
         }
     }
 
-    /// <summary>The release list may have shrunk since sign-in: drop what is no longer released.</summary>
-    private static void DropUnreleased(ClaimsIdentity identity, FeedSystem system)
+    /// <summary>
+    /// Replaces the identity's attribute claims with what the core's release filter lets through for
+    /// the system now, values taken from <paramref name="valuesOf"/> (the account, or the claims as they were).
+    /// </summary>
+    private static void ReleaseOnly(ClaimsIdentity identity, FeedSystem system, Func<string, IReadOnlyList<string>> valuesOf)
     {
-        foreach (var claim in identity.Claims.Where(c => AttributeCatalog.Find(c.Type) is not null && !system.Release.Contains(c.Type)).ToList())
+        var released = AttributeCatalog.Released(system.Release).Select(a => (a.ClaimType, Values: valuesOf(a.Name))).ToList();
+        foreach (var claim in identity.Claims.Where(c => AttributeCatalog.Find(c.Type) is not null).ToList())
         {
             identity.RemoveClaim(claim);
+        }
+        foreach (var (claimType, values) in released)
+        {
+            AddReleased(identity, claimType, values);
         }
     }
 

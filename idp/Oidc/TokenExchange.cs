@@ -147,7 +147,7 @@ public static class TokenExchange
         // The backend validates its own audience; a headers backend is known by its id.
         identity.SetAudiences(system.Backend!.Audience ?? system.Id);
         identity.SetDestinations(_ => [Destinations.AccessToken]);
-        http.RequestServices.GetRequiredService<IdpMetrics>().CountToken(GrantTypes.TokenExchange, client.OidcClient?.ClientId);
+        http.RequestServices.GetRequiredService<IdpMetrics>().TokenIssued(GrantTypes.TokenExchange, client.OidcClient?.ClientId, identity.FindFirst(Claims.Subject)?.Value);
         return Results.SignIn(new ClaimsPrincipal(identity), properties: null, OpenIddictScheme);
     }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Federation.Core.Access;
 using Federation.Core.Navigation;
 using Federation.Idp.Clients;
@@ -40,7 +39,7 @@ public sealed class DeniedModel(RegisteredClients clients) : PageModel
         }
         Response.StatusCode = StatusCodes.Status403Forbidden;
         SystemName = system.Name;
-        Reason = decision.ReasonFor(CultureInfo.CurrentUICulture.Name);
+        Reason = decision.Reason?.Current;
         BackUrl = QueryHelpers.AddQueryString(local, Acknowledged, "1");
         return Page();
     }

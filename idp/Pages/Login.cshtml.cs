@@ -93,7 +93,7 @@ public sealed class LoginModel(
         var seconds = (time.GetUtcNow().ToUnixTimeMilliseconds() - Started) / 1000.0;
         if (seconds is > 0 and < 3600)
         {
-            metrics.RecordLoginDuration(seconds, FederationIdentity.LocalUpstream, client);
+            metrics.RecordSignInDuration(seconds, "oidc", FederationIdentity.LocalUpstream, client);
         }
         return LocalRedirect(Federation.Core.Navigation.ReturnUrl.OrHome(ReturnUrl));
     }

@@ -1,62 +1,62 @@
 using System.Globalization;
+using Federation.Core.Text;
 
 namespace Federation.Idp.Pages;
 
-/// <summary>The sign-in UI's words, Swedish first; English when the person chose it or the browser asks for it.</summary>
+/// <summary>The sign-in UI's words as <see cref="PersonText"/>: Swedish first, English when the person chose it or the browser asks for it.</summary>
 public static class UiText
 {
-    private static readonly Dictionary<string, (string Sv, string En)> Texts = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, PersonText> Texts = new(StringComparer.Ordinal)
     {
-        ["site.title"] = ("Skolfederationen – inloggning", "School federation – sign in"),
-        ["site.skip"] = ("Hoppa till innehållet", "Skip to content"),
-        ["site.otherLanguage"] = ("In English", "På svenska"),
-        ["login.title"] = ("Logga in", "Sign in"),
-        ["login.intro"] = ("Logga in med ditt användarkonto i kommunens skolor.", "Sign in with your account in the municipality's schools."),
-        ["login.username"] = ("Användarnamn", "User name"),
-        ["login.password"] = ("Lösenord", "Password"),
-        ["login.submit"] = ("Logga in", "Sign in"),
-        ["login.missing"] = ("Fyll i både användarnamn och lösenord.", "Enter both user name and password."),
+        ["site.title"] = new("Skolfederationen – inloggning", "School federation – sign in"),
+        ["site.skip"] = new("Hoppa till innehållet", "Skip to content"),
+        ["site.otherLanguage"] = new("In English", "På svenska"),
+        ["login.title"] = new("Logga in", "Sign in"),
+        ["login.intro"] = new("Logga in med ditt användarkonto i kommunens skolor.", "Sign in with your account in the municipality's schools."),
+        ["login.username"] = new("Användarnamn", "User name"),
+        ["login.password"] = new("Lösenord", "Password"),
+        ["login.submit"] = new("Logga in", "Sign in"),
+        ["login.missing"] = new("Fyll i både användarnamn och lösenord.", "Enter both user name and password."),
         // One message for every failed password sign-in (unknown name, wrong password, locked,
         // not allowed): what it says must not tell which accounts exist.
-        ["login.failed"] = ("Inloggningen misslyckades. Kontrollera användarnamn och lösenord. Efter flera misslyckade försök låses kontot en stund.", "Sign-in failed. Check the user name and password. After several failed attempts the account is locked for a while."),
-        ["login.locked"] = ("Kontot är tillfälligt låst efter för många misslyckade försök. Försök igen om en stund.", "The account is locked for a while after too many failed attempts. Try again later."),
-        ["login.tooMany.title"] = ("För många inloggningsförsök", "Too many sign-in attempts"),
-        ["login.tooMany"] = ("Det har gjorts för många inloggningsförsök. Vänta {0} minut(er) och försök igen.", "There have been too many sign-in attempts. Wait {0} minute(s) and try again."),
-        ["login.upstreams"] = ("Eller logga in via din organisation", "Or sign in through your organisation"),
-        ["login.notAllowed"] = ("Kontot får inte logga in.", "The account may not sign in."),
-        ["mfa.title"] = ("Bekräfta med engångskod", "Confirm with a one-time code"),
-        ["mfa.intro"] = ("Tjänsten kräver tvåfaktorsinloggning (tillitsnivå 3). Ange koden från din autentiseringsapp.", "The service requires two-factor sign-in (assurance level 3). Enter the code from your authenticator app."),
-        ["mfa.code"] = ("Engångskod (6 siffror)", "One-time code (6 digits)"),
-        ["mfa.submit"] = ("Bekräfta", "Confirm"),
-        ["mfa.failed"] = ("Koden stämmer inte. Försök igen.", "The code is not correct. Try again."),
-        ["mfa.notEnrolled"] = ("Tjänsten kräver tvåfaktorsinloggning, men ditt konto har ingen autentiseringsapp kopplad. Kontakta IT-supporten.", "The service requires two-factor sign-in, but your account has no authenticator app. Contact IT support."),
-        ["signout.title"] = ("Logga ut", "Sign out"),
-        ["signout.question"] = ("Vill du logga ut från alla skolans tjänster?", "Do you want to sign out of all the schools' services?"),
-        ["signout.submit"] = ("Ja, logga ut", "Yes, sign out"),
-        ["signedout.title"] = ("Du är utloggad", "You are signed out"),
-        ["signedout.text"] = ("Stäng webbläsaren om du använder en delad dator.", "Close the browser if you use a shared computer."),
-        ["home.signedInAs"] = ("Du är inloggad som", "You are signed in as"),
-        ["home.notSignedIn"] = ("Du är inte inloggad.", "You are not signed in."),
-        ["denied.title"] = ("Du har inte behörighet", "You do not have access"),
-        ["denied.intro"] = ("Du är inloggad, men systemregistret ger dig inte tillgång till {0}.", "You are signed in, but the system register does not give you access to {0}."),
-        ["denied.help"] = ("Tror du att det är fel? Kontakta systemförvaltaren eller IT-supporten.", "If you think this is wrong, contact the system administrator or IT support."),
-        ["denied.back"] = ("Tillbaka till {0}", "Back to {0}"),
-        ["error.title"] = ("Något gick fel", "Something went wrong"),
-        ["error.generic"] = ("Inloggningen kunde inte genomföras.", "The sign-in could not be completed."),
-        ["error.code"] = ("Felkod", "Error code"),
-        ["error.back"] = ("Gå tillbaka till tjänsten och försök igen.", "Go back to the service and try again."),
-        ["error.invalid_request"] = ("Tjänsten skickade en felaktig inloggningsbegäran.", "The service sent an invalid sign-in request."),
-        ["error.invalid_client"] = ("Tjänsten är inte registrerad i systemregistret.", "The service is not registered in the system register."),
-        ["error.unauthorized_client"] = ("Tjänsten är inte (längre) registrerad i systemregistret.", "The service is not (or no longer) registered in the system register."),
-        ["error.antiforgery"] = ("Formuläret hade gått ut. Ladda om sidan och försök igen.", "The form had expired. Reload the page and try again."),
+        ["login.failed"] = new("Inloggningen misslyckades. Kontrollera användarnamn och lösenord. Efter flera misslyckade försök låses kontot en stund.", "Sign-in failed. Check the user name and password. After several failed attempts the account is locked for a while."),
+        ["login.locked"] = new("Kontot är tillfälligt låst efter för många misslyckade försök. Försök igen om en stund.", "The account is locked for a while after too many failed attempts. Try again later."),
+        ["login.tooMany.title"] = new("För många inloggningsförsök", "Too many sign-in attempts"),
+        ["login.tooMany"] = new("Det har gjorts för många inloggningsförsök. Vänta {0} minut(er) och försök igen.", "There have been too many sign-in attempts. Wait {0} minute(s) and try again."),
+        ["login.upstreams"] = new("Eller logga in via din organisation", "Or sign in through your organisation"),
+        ["login.notAllowed"] = new("Kontot får inte logga in.", "The account may not sign in."),
+        ["mfa.title"] = new("Bekräfta med engångskod", "Confirm with a one-time code"),
+        ["mfa.intro"] = new("Tjänsten kräver tvåfaktorsinloggning (tillitsnivå 3). Ange koden från din autentiseringsapp.", "The service requires two-factor sign-in (assurance level 3). Enter the code from your authenticator app."),
+        ["mfa.code"] = new("Engångskod (6 siffror)", "One-time code (6 digits)"),
+        ["mfa.submit"] = new("Bekräfta", "Confirm"),
+        ["mfa.failed"] = new("Koden stämmer inte. Försök igen.", "The code is not correct. Try again."),
+        ["mfa.notEnrolled"] = new("Tjänsten kräver tvåfaktorsinloggning, men ditt konto har ingen autentiseringsapp kopplad. Kontakta IT-supporten.", "The service requires two-factor sign-in, but your account has no authenticator app. Contact IT support."),
+        ["signout.title"] = new("Logga ut", "Sign out"),
+        ["signout.question"] = new("Vill du logga ut från alla skolans tjänster?", "Do you want to sign out of all the schools' services?"),
+        ["signout.submit"] = new("Ja, logga ut", "Yes, sign out"),
+        ["signedout.title"] = new("Du är utloggad", "You are signed out"),
+        ["signedout.text"] = new("Stäng webbläsaren om du använder en delad dator.", "Close the browser if you use a shared computer."),
+        ["home.signedInAs"] = new("Du är inloggad som", "You are signed in as"),
+        ["home.notSignedIn"] = new("Du är inte inloggad.", "You are not signed in."),
+        ["denied.title"] = new("Du har inte behörighet", "You do not have access"),
+        ["denied.intro"] = new("Du är inloggad, men systemregistret ger dig inte tillgång till {0}.", "You are signed in, but the system register does not give you access to {0}."),
+        ["denied.help"] = new("Tror du att det är fel? Kontakta systemförvaltaren eller IT-supporten.", "If you think this is wrong, contact the system administrator or IT support."),
+        ["denied.back"] = new("Tillbaka till {0}", "Back to {0}"),
+        ["error.title"] = new("Något gick fel", "Something went wrong"),
+        ["error.generic"] = new("Inloggningen kunde inte genomföras.", "The sign-in could not be completed."),
+        ["error.code"] = new("Felkod", "Error code"),
+        ["error.back"] = new("Gå tillbaka till tjänsten och försök igen.", "Go back to the service and try again."),
+        ["error.invalid_request"] = new("Tjänsten skickade en felaktig inloggningsbegäran.", "The service sent an invalid sign-in request."),
+        ["error.invalid_client"] = new("Tjänsten är inte registrerad i systemregistret.", "The service is not registered in the system register."),
+        ["error.unauthorized_client"] = new("Tjänsten är inte (längre) registrerad i systemregistret.", "The service is not (or no longer) registered in the system register."),
+        ["error.antiforgery"] = new("Formuläret hade gått ut. Ladda om sidan och försök igen.", "The form had expired. Reload the page and try again."),
     };
 
-    public static string Language => IsEnglish ? "en" : "sv";
+    public static string Language => PersonLanguage.Current.Name;
 
-    public static bool IsEnglish => CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en";
+    public static bool IsEnglish => PersonLanguage.IsEnglish(CultureInfo.CurrentUICulture);
 
-    public static string T(string key) =>
-        Texts.TryGetValue(key, out var text) ? (IsEnglish ? text.En : text.Sv) : key;
+    public static string T(string key) => Texts.TryGetValue(key, out var text) ? text.Current : key;
 
     public static bool Has(string key) => Texts.ContainsKey(key);
 }

@@ -34,8 +34,9 @@ public static class SamlNames
     public const string AttributeNameFormatUri = "urn:oasis:names:tc:SAML:2.0:attrname-format:uri";
     public const string ConfirmationBearer = "urn:oasis:names:tc:SAML:2.0:cm:bearer";
 
-    public const string Loa2 = "http://id.elegnamnden.se/loa/1.0/loa2";
-    public const string Loa3 = "http://id.elegnamnden.se/loa/1.0/loa3";
+    // The Swedish e-ID class references come from the one assurance scale in the core.
+    public static readonly string Loa2 = AssuranceLevel.Loa2.Uri;
+    public static readonly string Loa3 = AssuranceLevel.Loa3.Uri;
     public const string PasswordProtectedTransport = "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport";
 
     // Algorithms we accept and produce.

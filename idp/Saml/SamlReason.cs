@@ -2,7 +2,7 @@ namespace Federation.Idp.Saml;
 
 /// <summary>
 /// One code per reason a SAML message is refused. Codes are logged, counted in
-/// <c>federation.logins</c> and asserted by the attack corpus; never shown to the user in detail.
+/// <c>federation.idp.sign_ins</c> and asserted by the attack corpus; never shown to the user in detail.
 /// </summary>
 public static class SamlReason
 {

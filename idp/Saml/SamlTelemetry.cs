@@ -4,7 +4,8 @@ using Federation.Idp.Telemetry;
 namespace Federation.Idp.Saml;
 
 /// <summary>
-/// SAML's share of the idp's <c>federation.logins</c> counter (meter <c>Federation.Idp</c>, one
+/// SAML's share of the idp's <c>federation.idp.sign_ins</c> counter, and its refusals in
+/// <c>federation.idp.saml.refusals</c> (meter <c>Federation.Idp</c>, one
 /// instrument for every protocol) and its own spans (<c>Federation.Idp.Saml</c>).
 /// </summary>
 public sealed class SamlTelemetry(IdpMetrics metrics)
@@ -20,13 +21,17 @@ public sealed class SamlTelemetry(IdpMetrics metrics)
     public void Login(string direction, string party, string outcome, string? reason)
     {
         var counted = outcome == "success" ? "success" : reason ?? outcome;
+        if (outcome != "success")
+        {
+            metrics.CountSamlRefusal(direction, counted);
+        }
         if (direction == "upstream")
         {
-            metrics.CountLogin("saml", party, null, counted);
+            metrics.CountSignIn("saml", party, null, counted);
         }
         else
         {
-            metrics.CountLogin("saml", "session", party, counted);
+            metrics.CountSignIn("saml", "session", party, counted);
         }
     }
 }

@@ -349,6 +349,19 @@ public sealed class SystemStore(InventoryDbContext db, AuditChain chain, TimePro
             return Clash("integration.backend.publicPath", $"Gateway path '{path}' is already used by system '{c}'.");
         }
 
+        // The host has no column: the few systems on the gateway are read back (inside the register's
+        // write lock, so two writers cannot both take a host); the document filter only narrows the read.
+        if (i?.Backend?.PublicHost is { } publicHost)
+        {
+            var candidates = await db.Systems.AsNoTracking()
+                .Where(s => s.Id != record.Id && s.PublicPath != null && s.Document.Contains(publicHost))
+                .Select(s => s.Document).ToListAsync(ct);
+            if (candidates.Select(Parse).FirstOrDefault(s => string.Equals(s.Integration?.Backend?.PublicHost, publicHost, StringComparison.OrdinalIgnoreCase)) is { } d)
+            {
+                return Clash("integration.backend.publicHost", $"Gateway host '{publicHost}' is already used by system '{d.Id}'.");
+            }
+        }
+
         return null;
 
         static WriteResult Clash(string field, string message) => new(WriteStatus.Conflict, Field: field, Message: message);

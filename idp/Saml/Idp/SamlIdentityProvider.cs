@@ -71,7 +71,7 @@ public sealed class SamlIdentityProvider(
         {
             return await AnswerWithStatusAsync(http, request, sp, SamlNames.StatusNoAuthnContext, "no_authn_context");
         }
-        var requestedLevel = requestedRank.Value > 0 ? AssuranceLevel.Parse("loa" + requestedRank.Value) : null;
+        var requestedLevel = AssuranceLevel.OfRank(requestedRank.Value);
 
         var subject = await session.GetCurrentAsync(http);
         // ForceAuthn: only a sign-in after we sent the user to authenticate again counts. Sessions keep

@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using Federation.Core.Access;
 using Federation.Core.Feed;
 using Federation.Core.Integration;
 using Federation.Idp.Saml.Metadata;
@@ -36,7 +37,7 @@ public sealed class SamlServiceProviderRegistry(
     IOptions<SamlOptions> options,
     ILogger<SamlServiceProviderRegistry> logger) : ISamlServiceProviderRegistry
 {
-    private static readonly FeedAccessPolicy AnyoneAtLoa2 = new([], [], [], "loa2");
+    private static readonly FeedAccessPolicy AnyoneAtLoa2 = new([], [], [], AssuranceLevel.Loa2.Name);
 
     public RegisteredSp? Find(string entityId)
     {

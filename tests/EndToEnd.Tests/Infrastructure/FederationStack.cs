@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 
 namespace Federation.EndToEnd.Tests.Infrastructure;
@@ -34,12 +36,19 @@ public sealed class FederationStack : IAsyncLifetime
     public ServiceProcess Demo { get; private set; } = null!;
     public ServiceProcess Gateway { get; private set; } = null!;
 
+    /// <summary>Every service exports its spans, metrics and logs here (OTLP/HTTP protobuf), as to a collector.</summary>
+    public OtlpReceiver Telemetry { get; private set; } = null!;
+
+    /// <summary>Each service's management port (<c>/metrics</c>, <c>/health/ready</c>), by service name.</summary>
+    public Dictionary<string, Uri> Management { get; } = [];
+
     /// <summary>ulf.admin's access token for the register API (authorization code + PKCE).</summary>
     public string AdminToken { get; private set; } = "";
 
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_data);
+        Telemetry = await OtlpReceiver.StartAsync();
         var dlls = new
         {
             Inventory = ServiceProcess.LocateDll("inventory", "Federation.Inventory.dll"),
@@ -65,8 +74,12 @@ public sealed class FederationStack : IAsyncLifetime
             ["Feed__FeedUrl"] = feed,
             ["Feed__CachePath"] = Path.Combine(_data, "idp-feed.json"),
             [RequestLogging] = "Information",
+            // An upstream SAML IdP known by its metadata only (nobody signs in there): its signing
+            // certificate's expiry is what the idp reports for the certificate alert.
+            ["Saml__Upstreams__0__Name"] = SamlUpstream,
+            ["Saml__Upstreams__0__MetadataPath"] = WriteSamlUpstreamMetadata(),
         });
-        Demo = await StartAsync("procapita", dlls.Demo, demoPort, []);
+        Demo = await StartAsync("procapita", dlls.Demo, demoPort, new());
 
         AdminToken = await Eventually.GetAsync(
             () => new CodeFlowClient(Idp.BaseAddress, RegisterClientId, RegisterRedirectUri)
@@ -94,8 +107,39 @@ public sealed class FederationStack : IAsyncLifetime
         });
     }
 
+    /// <summary>The name of the metadata-only SAML upstream of the idp.</summary>
+    public const string SamlUpstream = "kommun-adfs";
+
+    /// <summary>The upstream's signing certificate expires this long after the run starts.</summary>
+    public static readonly TimeSpan SamlUpstreamCertificateLifetime = TimeSpan.FromDays(20);
+
+    private string WriteSamlUpstreamMetadata()
+    {
+        using var rsa = RSA.Create(2048);
+        var request = new CertificateRequest("CN=adfs.kommun.example", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.Add(SamlUpstreamCertificateLifetime));
+        var path = Path.Combine(_data, "kommun-adfs-metadata.xml");
+        File.WriteAllText(path, $"""
+            <md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="https://adfs.kommun.example/adfs/services/trust">
+              <md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
+                <md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>{Convert.ToBase64String(certificate.Export(X509ContentType.Cert))}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>
+                <md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://adfs.kommun.example/adfs/ls/"/>
+              </md:IDPSSODescriptor>
+            </md:EntityDescriptor>
+            """);
+        return path;
+    }
+
     private async Task<ServiceProcess> StartAsync(string name, string dll, int port, Dictionary<string, string> environment)
     {
+        var management = ServiceProcess.FreePort();
+        environment["Management__Port"] = management.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        environment["Management__Address"] = "127.0.0.1";
+        foreach (var (key, value) in Telemetry.Environment())
+        {
+            environment[key] = value;
+        }
+        Management[name] = new Uri($"http://127.0.0.1:{management}/");
         var service = await ServiceProcess.StartAsync(name, dll, port, environment);
         _services.Add(service);
         return service;
@@ -164,6 +208,7 @@ public sealed class FederationStack : IAsyncLifetime
             await _services[i].DisposeAsync();
             await File.WriteAllLinesAsync(Path.Combine(logs.FullName, _services[i].Name + ".log"), _services[i].Output);
         }
+        await Telemetry.DisposeAsync();
         try
         {
             Directory.Delete(_data, recursive: true);

@@ -1,61 +1,83 @@
-using System.Net;
 using Federation.EndToEnd.Tests.Infrastructure;
 
 namespace Federation.EndToEnd.Tests.Telemetry;
 
-/// <summary>One sign-in is one trace: the gateway's callback and the idp's token endpoint share its trace id, and both logs carry it.</summary>
+/// <summary>
+/// One sign-in through the gateway is one trace: the caller's <c>traceparent</c> on the first request
+/// (GET /procapita/) is carried across the browser's redirects (OIDC state, the authorize request's
+/// <c>traceparent</c> parameter, a one-request cookie), and every service that takes part exports its
+/// spans into that trace and logs its share of the sign-in with that trace id.
+/// </summary>
 [Collection(FederationCollection.Name)]
 public sealed class SignInTraceTests(FederationStack stack)
 {
-    [Fact]
-    public async Task The_sign_in_callbacks_trace_id_is_in_the_gateway_and_the_idp_logs()
-    {
-        // A sign-in through the gateway over HTTP: /procapita → idp login → the idp's form_post to
-        // /signin-oidc, where the gateway redeems the code at the idp's token endpoint.
-        using var handler = new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() };
-        using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
-        var traceId = ActivityTraceId();
-        var location = new Uri(stack.Gateway.BaseAddress, "procapita/");
-        HttpStatusCode? callback = null;
-        for (var hop = 0; hop < 12 && callback is null; hop++)
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Get, location);
-            request.Headers.Accept.ParseAdd("text/html");
-            var response = await http.SendAsync(request);
-            if (response.StatusCode == HttpStatusCode.OK && location.AbsolutePath == "/login")
-            {
-                response = await CodeFlowClientForms.SubmitLoginAsync(http, location, await response.Content.ReadAsStringAsync(), "sara.sekreterare");
-            }
-            else if (response.StatusCode == HttpStatusCode.OK && location.AbsolutePath == "/connect/authorize")
-            {
-                // The browser would auto-submit this form to the gateway's callback.
-                var (action, fields) = CodeFlowClientForms.Form(location, await response.Content.ReadAsStringAsync());
-                Assert.Equal(new Uri(stack.Gateway.BaseAddress, "signin-oidc"), action);
-                using var post = new HttpRequestMessage(HttpMethod.Post, action) { Content = new FormUrlEncodedContent(fields) };
-                // The caller starts the trace (W3C trace context), so the test knows its id.
-                post.Headers.Add("traceparent", $"00-{traceId}-{ActivityTraceId()[..16]}-01");
-                using var answer = await http.SendAsync(post);
-                callback = answer.StatusCode;
-                Assert.True(answer.StatusCode == HttpStatusCode.Redirect, $"signin-oidc: {(int)answer.StatusCode} {await answer.Content.ReadAsStringAsync()}");
-                response.Dispose();
-                break;
-            }
-            Assert.True((int)response.StatusCode is 302 or 303, $"{location}: {(int)response.StatusCode}");
-            location = new Uri(location, response.Headers.Location!);
-            response.Dispose();
-        }
-        Assert.Equal(HttpStatusCode.Redirect, callback);
+    private static readonly string[] Services =
+        ["federation-gateway", "federation-idp", "federation-inventory", "federation-demo-procapita"];
 
-        // The gateway's callback request and the idp's token request (the code redemption it made) carry the trace id.
-        await Eventually.GetAsync(() =>
+    [Fact]
+    public async Task One_sign_in_through_the_gateway_is_one_connected_trace_across_gateway_idp_register_and_backend()
+    {
+        var (traceparent, traceId) = GatewaySignIn.NewTrace();
+        var callerSpan = traceparent.Split('-')[2];
+
+        await GatewaySignIn.OpenAsync(stack, "procapita/", "sara.sekreterare", traceparent);
+
+        var spans = await Eventually.GetAsync(() =>
         {
-            Assert.Contains(stack.Gateway.Output, line => line.Contains("TraceId:" + traceId, StringComparison.Ordinal)
-                && line.Contains("/signin-oidc", StringComparison.Ordinal));
-            Assert.Contains(stack.Idp.Output, line => line.Contains("TraceId:" + traceId, StringComparison.Ordinal)
-                && line.Contains("/connect/token", StringComparison.Ordinal));
-            return Task.FromResult(true);
-        }, TimeSpan.FromSeconds(60), $"trace {traceId} in the gateway's and the idp's logs");
+            var trace = stack.Telemetry.Spans.Where(s => s.TraceId == traceId).ToList();
+            var services = trace.Select(s => s.Service).ToHashSet();
+            Assert.All(Services, service => Assert.Contains(service, services));
+            // The register's share is the sign-in event the idp posts after the login, with its database write.
+            Assert.Contains(trace, s => s.Service == "federation-inventory" && s.Scope.Contains("EntityFrameworkCore", StringComparison.Ordinal));
+            // The backend's page is the last hop: the return after the callback.
+            Assert.Contains(trace, s => s.Service == "federation-demo-procapita");
+            return Task.FromResult(trace);
+        }, TimeSpan.FromSeconds(60), $"spans of trace {traceId} from {string.Join(", ", Services)}");
+
+        Assert.Empty(stack.Telemetry.Rejected);
+        // Connected: every span's parent is a span of the trace, but for the gateway's first span,
+        // whose parent is the caller's.
+        var ids = spans.Select(s => s.SpanId).ToHashSet();
+        var orphans = spans.Where(s => s.ParentSpanId is null || !ids.Contains(s.ParentSpanId)).ToList();
+        var root = Assert.Single(orphans);
+        Assert.Equal(callerSpan, root.ParentSpanId);
+        Assert.Equal("federation-gateway", root.Service);
+        // Each hop the browser made without trace context is continued by a span that links the request's own.
+        Assert.Contains(spans, s => s.Service == "federation-idp" && s.Name.StartsWith("sign-in /connect/authorize", StringComparison.Ordinal) && s.Links.Count == 1);
+        Assert.Contains(spans, s => s.Service == "federation-idp" && s.Name == "sign-in /login" && s.Links.Count == 1);
+        Assert.Contains(spans, s => s.Service == "federation-gateway" && s.Name == "sign-in callback" && s.Links.Count == 1);
+        Assert.Contains(spans, s => s.Service == "federation-gateway" && s.Name == "sign-in return" && s.Links.Count == 1);
+        // The code redemption reached the idp's token endpoint inside the trace, with database spans there too.
+        Assert.Contains(spans, s => s.Service == "federation-idp" && s.Name == "oidc.token");
+        Assert.Contains(spans, s => s.Service == "federation-idp" && s.Scope.Contains("EntityFrameworkCore", StringComparison.Ordinal));
+        // No span says who signed in by name or carries the password.
+        Assert.DoesNotContain(spans, s => s.Attributes.Values.Any(v => v.Contains("sara", StringComparison.OrdinalIgnoreCase)
+                                                                     || v.Contains(CodeFlowClient.DemoPassword, StringComparison.Ordinal)));
     }
 
-    private static string ActivityTraceId() => System.Diagnostics.ActivityTraceId.CreateRandom().ToHexString();
+    [Fact]
+    public async Task The_sign_in_and_its_token_are_logged_by_each_service_with_the_trace_id_and_no_name_or_secret()
+    {
+        var (traceparent, traceId) = GatewaySignIn.NewTrace();
+
+        await GatewaySignIn.OpenAsync(stack, "procapita/", "sara.sekreterare", traceparent);
+
+        await Eventually.GetAsync(() =>
+        {
+            Assert.Contains(stack.Idp.Output, line => line.Contains("TraceId:" + traceId, StringComparison.Ordinal)
+                && line.Contains("Sign-in success", StringComparison.Ordinal));
+            Assert.Contains(stack.Idp.Output, line => line.Contains("TraceId:" + traceId, StringComparison.Ordinal)
+                && line.Contains("Token issued: grant authorization_code", StringComparison.Ordinal));
+            Assert.Contains(stack.Gateway.Output, line => line.Contains("TraceId:" + traceId, StringComparison.Ordinal)
+                && line.Contains("Sign-in completed", StringComparison.Ordinal) && line.Contains("procapita", StringComparison.Ordinal));
+            return Task.FromResult(true);
+        }, TimeSpan.FromSeconds(60), $"sign-in and token log lines with trace {traceId}");
+
+        foreach (var service in new[] { stack.Gateway, stack.Idp, stack.Inventory })
+        {
+            var lines = service.Output.Where(l => l.Contains("TraceId:" + traceId, StringComparison.Ordinal)).ToList();
+            Assert.DoesNotContain(lines, l => l.Contains("sara.sekreterare", StringComparison.OrdinalIgnoreCase));
+            Assert.DoesNotContain(service.Output, l => l.Contains(CodeFlowClient.DemoPassword, StringComparison.Ordinal));
+        }
+    }
 }

@@ -199,7 +199,7 @@ public sealed class UpstreamSignInTests(BridgingHosts hosts)
         ];
     }
 
-    /// <summary>Records <c>federation.logins</c> from every meter (the idp's and the SAML library's): protocol, upstream or party, outcome or reason.</summary>
+    /// <summary>Records <c>federation.idp.sign_ins</c> from every meter (the idp's and the SAML library's): protocol, upstream or party, outcome or reason.</summary>
     private sealed class LoginCounter : IDisposable
     {
         private readonly MeterListener _listener = new();
@@ -209,7 +209,7 @@ public sealed class UpstreamSignInTests(BridgingHosts hosts)
         {
             _listener.InstrumentPublished = (instrument, listener) =>
             {
-                if (instrument.Name == "federation.logins")
+                if (instrument.Name == "federation.idp.sign_ins")
                 {
                     listener.EnableMeasurementEvents(instrument);
                 }

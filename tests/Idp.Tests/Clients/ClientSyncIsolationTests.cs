@@ -71,7 +71,7 @@ public sealed class ClientSyncIsolationTests(IdpHost idp) : IClassFixture<IdpHos
 
         var metrics = "";
         await Eventually.TrueAsync(async () =>
-            (metrics = await http.GetStringAsync("/metrics")).Contains("federation_clients_skipped", StringComparison.Ordinal), seconds: 30);
+            (metrics = await http.GetStringAsync("/metrics")).Contains("federation_idp_clients_skipped", StringComparison.Ordinal), seconds: 30);
         Assert.Contains("client=\"trasig\"", metrics, StringComparison.Ordinal);
     }
 

@@ -40,6 +40,28 @@ public sealed class AuthorizeAccessPolicyTests(IdpHost idp) : IClassFixture<IdpH
         Assert.False(query.ContainsKey("code"));
     }
 
+    [Theory]
+    [InlineData(null, "sv", "Du har inte behörighet", "Systemet kräver någon av rollerna rektor. Du har elev.")]
+    [InlineData("en", "en", "You do not have access", "The system requires one of the roles rektor; you have elev.")]
+    public async Task The_refusal_page_is_Swedish_by_default_and_English_when_the_person_asks(
+        string? acceptLanguage, string lang, string heading, string reason)
+    {
+        using var rp = new RelyingParty(idp, TestSystems.PrincipalsId, TestSystems.PrincipalsSecret, TestSystems.Redirect);
+        if (acceptLanguage is not null)
+        {
+            rp.Browser.DefaultRequestHeaders.AcceptLanguage.ParseAdd(acceptLanguage);
+        }
+        var (_, challenge) = RelyingParty.Pkce();
+
+        var (_, page) = await rp.FollowAsync(rp.AuthorizeUrl(challenge, redirect: TestSystems.Redirect), "elin.elev");
+
+        Assert.Equal(HttpStatusCode.Forbidden, page!.StatusCode);
+        var html = WebUtility.HtmlDecode(await page.Content.ReadAsStringAsync());
+        Assert.Contains($"<html lang=\"{lang}\"", html, StringComparison.Ordinal);
+        Assert.Contains(heading, html, StringComparison.Ordinal);
+        Assert.Contains(reason, html, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_person_the_policy_allows_gets_a_code()
     {

@@ -110,7 +110,7 @@ public sealed class RefreshReloadTests(RefreshIdpHost idp) : IClassFixture<Refre
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == "Federation.Idp" && instrument.Name is "federation.tokens.issued" or "federation.login.duration")
+            if (instrument.Meter.Name == "Federation.Idp" && instrument.Name is "federation.idp.tokens" or "federation.idp.sign_in.duration")
             {
                 l.EnableMeasurementEvents(instrument);
             }

@@ -77,7 +77,7 @@ public sealed class SamlResponseValidatorTests(SamlDatabaseFixture database) : I
     /// <summary>
     /// Whatever goes wrong once decryption has begun (wrong key, bad padding, not UTF-8, not XML,
     /// not an Assertion, a GCM tag that does not match) the answer is the same: no oracle in the
-    /// reason, nor in the <c>federation.logins</c> outcome tag that /metrics shows.
+    /// reason, nor in the <c>federation.idp.sign_ins</c> outcome tag that /metrics shows.
     /// </summary>
     [Fact]
     public async Task Every_decryption_failure_has_the_same_reason_and_metric_tag()
@@ -87,7 +87,7 @@ public sealed class SamlResponseValidatorTests(SamlDatabaseFixture database) : I
         using var listener = new System.Diagnostics.Metrics.MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == Federation.Idp.Telemetry.IdpTelemetry.Name && instrument.Name == "federation.logins")
+            if (instrument.Meter.Name == Federation.Idp.Telemetry.IdpTelemetry.Name && instrument.Name == "federation.idp.sign_ins")
             {
                 l.EnableMeasurementEvents(instrument);
             }

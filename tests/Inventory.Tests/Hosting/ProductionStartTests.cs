@@ -70,6 +70,8 @@ public sealed class ProductionStartTests : IAsyncLifetime
         var (exitCode, output) = await InventoryProcess.RunUntilExitAsync(issuer.Authority, [.. Database(), "--Audit:Key="]);
 
         Assert.NotEqual(0, exitCode);
-        Assert.Contains("Audit:Key is required outside Development", output);
+        Assert.Single(output.Split('\n'), line => line.Contains("Audit:Key is required outside Development", StringComparison.Ordinal));
+        Assert.DoesNotContain("   at ", output); // a message, not a stack trace
+        Assert.DoesNotContain("Unhandled exception", output);
     }
 }

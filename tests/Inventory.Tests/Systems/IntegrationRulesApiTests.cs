@@ -104,6 +104,33 @@ public abstract class IntegrationRulesApiTests(InventoryHost host)
     }
 
     [Fact]
+    public async Task A_gateway_host_used_by_another_system_is_409_naming_the_field()
+    {
+        var admin = host.Admin();
+        SystemRecord OnHost(string id, string path, string publicHost) => Samples.System(id) with
+        {
+            Integration = new Integration(Backend: new FeedBackend(path, ["http://127.0.0.1:5499"], "/health", PublicHost: publicHost)),
+        };
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostJson("/api/systems", OnHost("vard-a", "/vard-a", "vard.skola.example.se"))).StatusCode);
+        var other = await admin.PostJson("/api/systems", OnHost("vard-b", "/vard-b", "annan.skola.example.se"));
+        Assert.Equal(HttpStatusCode.Created, other.StatusCode);
+
+        var created = await admin.PostJson("/api/systems", OnHost("vard-krock", "/vard-krock", "vard.skola.example.se"));
+        var moved = await admin.PutJson("/api/systems/vard-b", OnHost("vard-b", "/vard-b", "vard.skola.example.se"), other.ETagOf());
+
+        foreach (var clash in new[] { created, moved })
+        {
+            var problem = await clash.Problem(HttpStatusCode.Conflict);
+            Assert.Equal(["integration.backend.publicHost"], problem.ErrorFields());
+        }
+        Assert.Equal(HttpStatusCode.NotFound, (await host.Anonymous().GetAsync("/api/systems/vard-krock")).StatusCode);
+        // The system keeps its own host on an update that does not change it.
+        Assert.Equal(HttpStatusCode.OK,
+            (await admin.PutJson("/api/systems/vard-a", OnHost("vard-a", "/vard-a", "vard.skola.example.se") with { Name = "Vård" },
+                (await host.Anonymous().GetAsync("/api/systems/vard-a")).ETagOf())).StatusCode);
+    }
+
+    [Fact]
     public async Task An_etag_is_never_reused_across_delete_and_re_create()
     {
         var admin = host.Admin();
