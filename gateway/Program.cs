@@ -3,6 +3,7 @@ using Federation.Gateway.Identity;
 using Federation.Gateway.Pages;
 using Federation.Gateway.Proxy;
 using Federation.Gateway.Routing;
+using Federation.Gateway.Storage;
 using Federation.Gateway.Telemetry;
 using Federation.Hosting;
 
@@ -21,6 +22,7 @@ if (builder.RefusesDemoValues())
 }
 
 builder.AddServiceDefaults("federation-gateway");
+builder.AddGatewayDatabase();
 builder.AddFeedRouting();
 builder.AddFederationProxy();
 builder.AddGatewayAuthentication();
@@ -33,6 +35,7 @@ if (app.RefusesInvalidSettings())
 {
     return 1;
 }
+await app.PrepareGatewayDatabaseAsync();
 
 app.UseProblemDetailsForErrors();
 app.UseMiddleware<SignInTracing>();

@@ -86,9 +86,12 @@ public static class IdpSetup
     /// <summary>Before the first request: schema, keys, demo users.</summary>
     public static async Task PrepareIdpAsync(this WebApplication app)
     {
-        await app.Services.MigrateIdpDatabaseAsync();
-        await app.Services.GetRequiredService<KeyRing>().RefreshAsync(CancellationToken.None);
-        await DemoUsers.SeedAsync(app.Services);
+        // Under the start-up lock: two replicas starting together make one first key and one set of demo users.
+        await app.Services.PrepareIdpDatabaseAsync(async ct =>
+        {
+            await app.Services.GetRequiredService<KeyRing>().RefreshAsync(ct);
+            await DemoUsers.SeedAsync(app.Services, ct);
+        });
     }
 
     public static WebApplication UseSignInUi(this WebApplication app)

@@ -20,7 +20,7 @@ public static class InventoryApplication
 
     public static IHostApplicationBuilder AddInventory(this IHostApplicationBuilder builder)
     {
-        builder.AddInventoryDatabase();
+        builder.AddRegisterDatabase();
         builder.AddInventoryAuth();
 
         var services = builder.Services;

@@ -6,6 +6,8 @@ command -v pg_ctlcluster >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb 
 [[ -x /usr/bin/chromium ]] || need+=(chromium)
 /usr/bin/python3 -c 'import saml2' >/dev/null 2>&1 || need+=(python3-pysaml2)
 command -v xmlsec1 >/dev/null 2>&1 || need+=(xmlsec1)
+# The replica test's load balancer.
+[[ -x /usr/sbin/nginx ]] || need+=(nginx-light)
 if ((${#need[@]})); then
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
     echo "installing: ${need[*]}"

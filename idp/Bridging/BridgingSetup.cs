@@ -1,4 +1,4 @@
-using Federation.Idp.Infrastructure;
+using Federation.Hosting.Database;
 using Federation.Idp.Saml;
 using Federation.Idp.Saml.Idp;
 using Microsoft.AspNetCore.Authentication;
@@ -21,9 +21,9 @@ public static class BridgingSetup
         {
             if (string.IsNullOrEmpty(saml["ConnectionString"]))
             {
-                var database = builder.Configuration.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
-                options.DatabaseProvider = database.Provider.ToLowerInvariant();
-                options.ConnectionString = database.ConnectionString;
+                var database = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+                options.DatabaseProvider = database.IsPostgres ? DatabaseOptions.Postgres : DatabaseOptions.Sqlite;
+                options.ConnectionString = database.ConnectionString is { Length: > 0 } cs ? cs : "Data Source=data/idp.db";
             }
         });
         builder.Services.AddScoped<ISamlSignInSession, FederationSamlSignInSession>();

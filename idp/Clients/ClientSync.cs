@@ -4,6 +4,8 @@ using System.Text.Json;
 using Federation.Core.Feed;
 using Federation.Core.Integration;
 using Federation.Core.Secrets;
+using Federation.Hosting.Database;
+using Federation.Idp.Infrastructure;
 using Federation.Idp.Telemetry;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -127,7 +129,23 @@ public sealed class ClientSync(
     /// every other client follows the feed. Each change runs in a scope of its own, so one failed
     /// write cannot hold up the next.
     /// </summary>
+    /// <summary>
+    /// Applies the feed's clients. Every replica syncs into the one shared application table, so they
+    /// take turns (a database lock): two replicas creating the same client at once would otherwise
+    /// fail on "already exists" and delete each other's application as "cannot be applied".
+    /// </summary>
     public async Task SyncAsync(FederationFeed current, CancellationToken cancellationToken)
+    {
+        await using var lockScope = scopes.CreateAsyncScope();
+        if (lockScope.ServiceProvider.GetService<IdpDbContext>() is not { } db)
+        {
+            await SyncOnceAsync(current, cancellationToken); // composed without the idp's database (tests of the sync alone)
+            return;
+        }
+        await ServiceDatabase.RunExclusiveAsync(db, "idp-clients", ct => SyncOnceAsync(current, ct), cancellationToken);
+    }
+
+    private async Task SyncOnceAsync(FederationFeed current, CancellationToken cancellationToken)
     {
         var skipped = new Dictionary<string, string>(StringComparer.Ordinal);
         var wanted = new Dictionary<string, FeedSystem>(StringComparer.Ordinal);

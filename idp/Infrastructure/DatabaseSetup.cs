@@ -1,75 +1,35 @@
 using Federation.Hosting;
-using Microsoft.AspNetCore.DataProtection;
-using Microsoft.Data.Sqlite;
+using Federation.Hosting.Database;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.Extensions.Options;
 
 namespace Federation.Idp.Infrastructure;
 
+/// <summary>The idp's database, by the services' one convention (<see cref="ServiceDatabase"/>).</summary>
 public static class DatabaseSetup
 {
-    /// <summary>The provider-specific context behind <see cref="IdpDbContext"/>, and shared data-protection keys.</summary>
+    /// <summary>Data-protection application name: the same on every replica, so they share one key ring.</summary>
+    public const string DataProtectionApplication = "federation-idp";
+
+    /// <summary>Section <c>Database</c>: <see cref="IdpDbContext"/> on SQLite or PostgreSQL, and the data-protection keys in it.</summary>
     public static IHostApplicationBuilder AddIdpDatabase(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<DatabaseOptions>()
-            .BindConfiguration(DatabaseOptions.Section)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-
-        var options = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
-        // Pooled: OpenIddict resolves its stores, and with them a context, on most protocol requests,
-        // and building a context from scratch each time was a measurable part of a token request.
-        if (string.Equals(options.Provider, DatabaseOptions.Postgres, StringComparison.OrdinalIgnoreCase))
-        {
-            builder.Services.AddDbContextPool<PostgresIdpDbContext>(o => o.UseNpgsql(options.ConnectionString));
-            builder.Services.AddScoped<IdpDbContext>(sp => sp.GetRequiredService<PostgresIdpDbContext>());
-        }
-        else
-        {
-            var connectionString = SqliteFile(options.ConnectionString);
-            builder.Services.AddDbContextPool<SqliteIdpDbContext>(o => o.UseSqlite(connectionString));
-            builder.Services.AddScoped<IdpDbContext>(sp => sp.GetRequiredService<SqliteIdpDbContext>());
-        }
-
+        builder.Services.AddServiceDbContext<DatabaseOptions, IdpDbContext, SqliteIdpDbContext, PostgresIdpDbContext>("data/idp.db");
         // Cookies, antiforgery tokens and protected key material must open on every replica.
-        builder.Services.AddDataProtection()
-            .SetApplicationName("federation-idp")
-            .PersistKeysToDbContext<IdpDbContext>();
-
+        builder.Services.AddSharedDataProtection<IdpDbContext>(DataProtectionApplication);
         builder.Services.AddHealthChecks().AddDbContextCheck<IdpDbContext>("database", tags: [ServiceDefaults.ReadyTag]);
         return builder;
     }
 
-    /// <summary>Creates the folder of a SQLite file so that the first start just works.</summary>
-    private static string SqliteFile(string connectionString)
+    /// <summary>Migrations, then <paramref name="afterMigrations"/> (demo users), one replica at a time.</summary>
+    public static async Task PrepareIdpDatabaseAsync(this IServiceProvider services, Func<CancellationToken, Task> afterMigrations,
+        CancellationToken cancellationToken = default)
     {
-        var csb = new SqliteConnectionStringBuilder(connectionString);
-        if (!string.IsNullOrEmpty(csb.DataSource) && csb.DataSource != ":memory:")
-        {
-            csb.DataSource = Path.GetFullPath(csb.DataSource);
-            Directory.CreateDirectory(Path.GetDirectoryName(csb.DataSource)!);
-        }
-        // Several connections write (tokens, keys): wait instead of failing with "database is locked".
-        csb.DefaultTimeout = 30;
-        return csb.ToString();
-    }
-
-    /// <summary>Applies the provider's migrations.</summary>
-    public static async Task MigrateIdpDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
-    {
-        using var scope = services.CreateScope();
-        if (!scope.ServiceProvider.GetRequiredService<IOptions<DatabaseOptions>>().Value.MigrateOnStart)
-        {
-            return;
-        }
+        await using var scope = services.CreateAsyncScope();
+        var options = scope.ServiceProvider.GetRequiredService<IOptions<DatabaseOptions>>().Value;
         var db = scope.ServiceProvider.GetRequiredService<IdpDbContext>();
-        await db.Database.MigrateAsync(cancellationToken);
-        if (db.Database.IsSqlite())
-        {
-            // WAL lets readers and the one writer work side by side.
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
-        }
+        await ServiceDatabase.PrepareAsync(scope.ServiceProvider, db, "idp", options.MigrateOnStart, afterMigrations, cancellationToken);
     }
 }
 

@@ -1,3 +1,4 @@
+using Federation.Hosting.Database;
 using Federation.Idp.Saml.Idp;
 using Federation.Idp.Saml.Metadata;
 using Federation.Idp.Saml.Sp;
@@ -63,7 +64,7 @@ public static class SamlServiceCollectionExtensions
     }
 }
 
-/// <summary>Applies the SAML migrations on start (EF takes a lock, so replicas may start together).</summary>
+/// <summary>Applies the SAML migrations on start, by the services' one convention (replicas may start together).</summary>
 internal sealed class SamlDatabaseMigrator(IServiceScopeFactory scopes, IOptions<SamlOptions> options) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -78,8 +79,8 @@ internal sealed class SamlDatabaseMigrator(IServiceScopeFactory scopes, IOptions
                 Directory.CreateDirectory(directory);
             }
         }
-        using var scope = scopes.CreateScope();
-        await scope.ServiceProvider.GetRequiredService<SamlDbContext>().Database.MigrateAsync(cancellationToken);
+        await using var scope = scopes.CreateAsyncScope();
+        await ServiceDatabase.PrepareAsync(scope.ServiceProvider, scope.ServiceProvider.GetRequiredService<SamlDbContext>(), "idp-saml", migrate: true, null, cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -1,75 +1,35 @@
 using Federation.Hosting;
+using Federation.Hosting.Database;
 using Federation.Inventory.Register;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Federation.Inventory.Infrastructure;
 
-/// <summary>Configuration section <c>Database</c>.</summary>
-public sealed class DatabaseOptions
+/// <summary>Section <c>Database</c>: the services' one shape, plus the register's demo seed.</summary>
+public sealed class RegisterDatabaseOptions : DatabaseOptions
 {
-    public const string Section = "Database";
-
-    public const string Sqlite = "sqlite";
-    public const string Postgres = "postgres";
-
-    /// <summary><c>sqlite</c> (default, embedded) or <c>postgres</c> (scale-out).</summary>
-    public string Provider { get; set; } = Sqlite;
-
-    /// <summary>ADO.NET connection string; SQLite defaults to <c>Data Source=data/inventory.db</c>.</summary>
-    public string? ConnectionString { get; set; }
-
     /// <summary>
     /// Load the demo register when the database is new. Unset means only in Development: the demo
     /// register holds the README's client secrets, so elsewhere it must be asked for (<c>run.sh</c> does).
     /// </summary>
     public bool? SeedDemo { get; set; }
-
-    public string EffectiveConnectionString =>
-        ConnectionString is { Length: > 0 } cs ? cs : "Data Source=data/inventory.db";
 }
 
+/// <summary>The register's database, by the services' one convention (<see cref="ServiceDatabase"/>).</summary>
 public static class DatabaseSetup
 {
-    public static IHostApplicationBuilder AddInventoryDatabase(this IHostApplicationBuilder builder)
+    /// <summary>Data-protection application name: the same on every replica, so they share one key ring.</summary>
+    public const string DataProtectionApplication = "federation-inventory";
+
+    public static IHostApplicationBuilder AddRegisterDatabase(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section)
-            .Validate(o => o.Provider is DatabaseOptions.Sqlite or DatabaseOptions.Postgres,
-                "Database:Provider must be 'sqlite' or 'postgres'.")
-            .Validate(o => o.Provider != DatabaseOptions.Postgres || !string.IsNullOrWhiteSpace(o.ConnectionString),
-                "Database:Provider=postgres needs Database:ConnectionString.")
-            .ValidateOnStart();
-
-        // Both contexts are registered; the configured provider decides (at resolve time, so
-        // test hosts may set it late) which one, and so which migration set, is used.
-        builder.Services.AddDbContext<PostgresInventoryDbContext>((sp, o) =>
-            o.UseNpgsql(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString));
-        builder.Services.AddDbContext<SqliteInventoryDbContext>((sp, o) =>
-            o.UseSqlite(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.EffectiveConnectionString));
-        builder.Services.AddScoped<InventoryDbContext>(sp =>
-            sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider == DatabaseOptions.Postgres
-                ? sp.GetRequiredService<PostgresInventoryDbContext>()
-                : sp.GetRequiredService<SqliteInventoryDbContext>());
-
+        builder.Services.AddServiceDbContext<RegisterDatabaseOptions, InventoryDbContext, SqliteInventoryDbContext, PostgresInventoryDbContext>(
+            "data/inventory.db");
+        builder.Services.AddSharedDataProtection<InventoryDbContext>(DataProtectionApplication);
         builder.Services.AddHostedService<RegisterInitializer>();
         builder.Services.AddHealthChecks().AddDbContextCheck<InventoryDbContext>("database", tags: [ServiceDefaults.ReadyTag]);
         return builder;
-    }
-
-    internal static void EnsureSqliteFolder(string connectionString)
-    {
-        var dataSource = new SqliteConnectionStringBuilder(connectionString).DataSource;
-        if (string.IsNullOrEmpty(dataSource) || dataSource == ":memory:")
-        {
-            return;
-        }
-
-        var folder = Path.GetDirectoryName(Path.GetFullPath(dataSource));
-        if (!string.IsNullOrEmpty(folder))
-        {
-            Directory.CreateDirectory(folder);
-        }
     }
 }
 
@@ -77,36 +37,28 @@ public static class DatabaseSetup
 /// Applies migrations and, on a new database, loads the demo register. Runs in the host's
 /// "starting" phase: after the options are validated, before the server takes requests.
 /// </summary>
-public sealed class RegisterInitializer(IServiceScopeFactory scopes, IOptions<DatabaseOptions> options, IHostEnvironment environment)
+public sealed class RegisterInitializer(IServiceScopeFactory scopes, IOptions<RegisterDatabaseOptions> options, IHostEnvironment environment)
     : IHostedLifecycleService
 {
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
-        if (options.Value.Provider == DatabaseOptions.Sqlite)
-        {
-            DatabaseSetup.EnsureSqliteFolder(options.Value.EffectiveConnectionString);
-        }
-
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<InventoryDbContext>();
-        await db.Database.MigrateAsync(cancellationToken);
-        if (!db.IsPostgres)
+        // Under the start-up lock: two replicas starting together seed and repair once.
+        await ServiceDatabase.PrepareAsync(scope.ServiceProvider, db, "inventory", options.Value.MigrateOnStart, async ct =>
         {
-            // WAL lets readers go on while one writer commits; the setting is kept in the file.
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
-        }
+            await KeyLegacyChainAsync(scope.ServiceProvider, ct);
+            if (await scope.ServiceProvider.GetRequiredService<SystemStore>().HashPlainSecretsAsync(ct) is > 0 and var hashed)
+            {
+                scope.ServiceProvider.GetRequiredService<ILogger<RegisterInitializer>>().LogWarning(
+                    "{Count} client secrets were stored in clear; they are hashed now", hashed);
+            }
 
-        await KeyLegacyChainAsync(scope.ServiceProvider, cancellationToken);
-        if (await scope.ServiceProvider.GetRequiredService<SystemStore>().HashPlainSecretsAsync(cancellationToken) is > 0 and var hashed)
-        {
-            scope.ServiceProvider.GetRequiredService<ILogger<RegisterInitializer>>().LogWarning(
-                "{Count} client secrets were stored in clear; they are hashed now", hashed);
-        }
-
-        if (options.Value.SeedDemo ?? environment.IsDevelopment())
-        {
-            await scope.ServiceProvider.GetRequiredService<DemoRegister>().SeedIfNewAsync(cancellationToken);
-        }
+            if (options.Value.SeedDemo ?? environment.IsDevelopment())
+            {
+                await scope.ServiceProvider.GetRequiredService<DemoRegister>().SeedIfNewAsync(ct);
+            }
+        }, cancellationToken);
     }
 
     /// <summary>

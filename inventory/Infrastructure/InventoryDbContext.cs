@@ -1,11 +1,15 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 
 namespace Federation.Inventory.Infrastructure;
 
 /// <summary>The register's database. One model; a subclass per provider so each has its own migrations.</summary>
-public abstract class InventoryDbContext(DbContextOptions options) : DbContext(options)
+public abstract class InventoryDbContext(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
 {
+    /// <summary>Shared by the replicas (<see cref="DatabaseSetup.DataProtectionApplication"/>).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     public DbSet<SystemRow> Systems => Set<SystemRow>();
     public DbSet<RegisterState> State => Set<RegisterState>();
     public DbSet<AuditEntry> Audit => Set<AuditEntry>();

@@ -96,7 +96,7 @@ public class SqliteInventory : InventoryHost
 {
     private string? path;
 
-    public override string Provider => DatabaseOptions.Sqlite;
+    public override string Provider => Federation.Hosting.Database.DatabaseOptions.Sqlite;
 
     protected override Task<string> CreateDatabaseAsync()
     {
@@ -122,7 +122,7 @@ public class PostgresInventory : InventoryHost
 {
     private string? database;
 
-    public override string Provider => DatabaseOptions.Postgres;
+    public override string Provider => Federation.Hosting.Database.DatabaseOptions.Postgres;
 
     /// <summary>Superuser connection string to database <c>postgres</c>; required, never skipped.</summary>
     public static string ServerConnectionString =>
