@@ -4,7 +4,6 @@ using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
-using Federation.EndToEnd.Tests.Infrastructure;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace Federation.EndToEnd.Tests.Replicas;
@@ -88,13 +87,13 @@ public sealed class Browser(CallLog log) : IDisposable
             {
                 var form = HtmlForm.Read(location, body);
                 from = form.Action;
-                next = await SendAsync(HttpMethod.Post, form.Action, new FormUrlEncodedContent(LoginFields(form, userName)));
+                next = await SendAsync(HttpMethod.Post, form.Action, form.Submit(new LoginForm(userName).Credentials));
             }
             else if (response.StatusCode == HttpStatusCode.OK && location.AbsolutePath == "/connect/authorize")
             {
-                var (action, fields) = CodeFlowClientForms.Form(location, body);
-                from = action;
-                next = await SendAsync(HttpMethod.Post, action, new FormUrlEncodedContent(fields));
+                var form = HtmlForm.Read(location, body);
+                from = form.Action;
+                next = await SendAsync(HttpMethod.Post, form.Action, form.Submit(form.Inputs));
             }
             else if (response.StatusCode is not (HttpStatusCode.Redirect or HttpStatusCode.Found or HttpStatusCode.SeeOther))
             {
@@ -150,7 +149,7 @@ public sealed class Browser(CallLog log) : IDisposable
             if (response.StatusCode == HttpStatusCode.OK && location.AbsolutePath == "/login")
             {
                 var form = HtmlForm.Read(location, await response.Content.ReadAsStringAsync());
-                next = await SendAsync(HttpMethod.Post, form.Action, new FormUrlEncodedContent(LoginFields(form, userName)));
+                next = await SendAsync(HttpMethod.Post, form.Action, form.Submit(new LoginForm(userName).Credentials));
             }
             using (next)
             {
@@ -165,15 +164,6 @@ public sealed class Browser(CallLog log) : IDisposable
         return null;
     }
 
-    private static Dictionary<string, string> LoginFields(HtmlForm form, string userName)
-    {
-        var fields = new Dictionary<string, string>(form.Inputs, StringComparer.Ordinal)
-        {
-            ["UserName"] = userName,
-            ["Password"] = CodeFlowClient.DemoPassword,
-        };
-        return fields;
-    }
 
     public void Dispose()
     {

@@ -99,7 +99,7 @@ public sealed class ReplicaTests(ReplicaStack stack, ITestOutputHelper output) :
             using var login = await browser.SendAsync(HttpMethod.Post, form.Action, form.Submit(new Dictionary<string, string>
             {
                 ["UserName"] = "rolf.rektor",
-                ["Password"] = Infrastructure.CodeFlowClient.DemoPassword,
+                ["Password"] = LoginForm.DemoPassword,
             }));
             Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
         }
