@@ -31,17 +31,18 @@ public sealed class SignInTraceTests(FederationStack stack)
             Assert.Contains(trace, s => s.Service == "federation-inventory" && s.Scope.Contains("EntityFrameworkCore", StringComparison.Ordinal));
             // The backend's page is the last hop: the return after the callback.
             Assert.Contains(trace, s => s.Service == "federation-demo-procapita");
+            // Connected: every span's parent is a span of the trace, but for the gateway's first span,
+            // whose parent is the caller's. A parent ends (and is exported) after its children, so
+            // this holds only once the whole trace has arrived: it is waited for, not checked once.
+            var ids = trace.Select(s => s.SpanId).ToHashSet();
+            var orphans = trace.Where(s => s.ParentSpanId is null || !ids.Contains(s.ParentSpanId)).ToList();
+            var root = Assert.Single(orphans);
+            Assert.Equal(callerSpan, root.ParentSpanId);
+            Assert.Equal("federation-gateway", root.Service);
             return Task.FromResult(trace);
-        }, TimeSpan.FromSeconds(60), $"spans of trace {traceId} from {string.Join(", ", Services)}");
+        }, TimeSpan.FromSeconds(60), $"the connected trace {traceId} with spans from {string.Join(", ", Services)}");
 
         Assert.Empty(stack.Telemetry.Rejected);
-        // Connected: every span's parent is a span of the trace, but for the gateway's first span,
-        // whose parent is the caller's.
-        var ids = spans.Select(s => s.SpanId).ToHashSet();
-        var orphans = spans.Where(s => s.ParentSpanId is null || !ids.Contains(s.ParentSpanId)).ToList();
-        var root = Assert.Single(orphans);
-        Assert.Equal(callerSpan, root.ParentSpanId);
-        Assert.Equal("federation-gateway", root.Service);
         // Each hop the browser made without trace context is continued by a span that links the request's own.
         Assert.Contains(spans, s => s.Service == "federation-idp" && s.Name.StartsWith("sign-in /connect/authorize", StringComparison.Ordinal) && s.Links.Count == 1);
         Assert.Contains(spans, s => s.Service == "federation-idp" && s.Name == "sign-in /login" && s.Links.Count == 1);
