@@ -37,6 +37,11 @@ public sealed partial class ReplicaStack : IAsyncLifetime
 
     public string AdminToken { get; private set; } = "";
 
+    /// <summary>The one upstream SAML IdP both idp replicas know (by its metadata); the tests hold its key.</summary>
+    public SamlUpstreamIdp SamlUpstream { get; } = new("https://upstream.replicas.example/idp");
+
+    public const string SamlUpstreamName = "replica-upstream";
+
     public static string ServerConnectionString =>
         Environment.GetEnvironmentVariable("FEDERATION_TEST_POSTGRES") is { Length: > 0 } cs
             ? cs
@@ -71,6 +76,8 @@ public sealed partial class ReplicaStack : IAsyncLifetime
             ["Database__SeedDemo"] = "true",
             ["Auth__Authority"] = issuer,
         });
+        var samlUpstreamMetadata = Path.Combine(_data, "saml-upstream-metadata.xml");
+        await File.WriteAllTextAsync(samlUpstreamMetadata, SamlUpstream.Metadata());
         var idp = Pair("idp", "idp", "Federation.Idp.dll", i => new()
         {
             ["Database__ConnectionString"] = connection["idp"],
@@ -80,6 +87,12 @@ public sealed partial class ReplicaStack : IAsyncLifetime
             ["Feed__CachePath"] = Path.Combine(_data, $"idp-{i}-feed.json"),
             // The burst signs the same person in 40 times; the per-account throttle (per replica) is not under test.
             ["Login__AttemptsPerAccount"] = "1000",
+            // Both replicas are one SAML SP at the pool's address (SAML's tables in the idp's database).
+            ["Saml__PublicOrigin"] = issuer,
+            ["Saml__SpEntityId"] = issuer + "saml/sp",
+            ["Saml__IdpEntityId"] = issuer + "saml",
+            ["Saml__Upstreams__0__Name"] = SamlUpstreamName,
+            ["Saml__Upstreams__0__MetadataPath"] = samlUpstreamMetadata,
         });
         var gateway = Pair("gateway", "gateway", "Federation.Gateway.dll", i => new()
         {
@@ -264,5 +277,6 @@ public sealed partial class ReplicaStack : IAsyncLifetime
             await command.ExecuteNonQueryAsync();
         }
         Directory.Delete(_data, recursive: true);
+        SamlUpstream.Dispose();
     }
 }

@@ -1,8 +1,11 @@
 using System.Diagnostics;
+using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using System.Web;
+using System.Xml;
 using Xunit.Abstractions;
 
 namespace Federation.EndToEnd.Tests.Replicas;
@@ -84,6 +87,53 @@ public sealed class ReplicaTests(ReplicaStack stack, ITestOutputHelper output) :
         var code = Totp.Code(DemoTotpSecret);
         Assert.Equal(HttpStatusCode.Redirect, await StepUpAsync(stack.Idp[0].BaseAddress, code));
         Assert.Equal(HttpStatusCode.OK, await StepUpAsync(stack.Idp[1].BaseAddress, code)); // the form again, with its error
+    }
+
+    [Fact]
+    public async Task A_saml_response_consumed_at_one_idp_replica_is_refused_as_a_replay_at_the_other()
+    {
+        // The browser speaks to the pool's address (the SP's public origin); sign-in and answer go to A.
+        using var browser = new Browser(_log) { Route = url => url.Port == stack.IdpPool.Port ? stack.Idp[0].BaseAddress : null };
+        using var login = await browser.GetAsync(new Uri(stack.IdpPool.Address, "saml/sp/login/" + ReplicaStack.SamlUpstreamName));
+        Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+        var requestId = AuthnRequestId(login.Headers.Location!);
+        // The cookie that binds the request to this browser, as it was before the answer was posted.
+        var binding = login.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("saml-sp" + requestId + "=", StringComparison.Ordinal)).Split(';')[0];
+
+        var acs = new Uri(stack.IdpPool.Address, "saml/sp/acs");
+        var samlResponse = stack.SamlUpstream.Response(requestId, acs, stack.IdpPool.Address.AbsoluteUri + "saml/sp",
+            "anna.larare@skola.example.se", DateTimeOffset.UtcNow);
+        using (var accepted = await browser.SendAsync(HttpMethod.Post, acs, AcsForm(samlResponse)))
+        {
+            Assert.True(accepted.StatusCode == HttpStatusCode.Redirect,
+                $"A refused the response: {(int)accepted.StatusCode} {await accepted.Content.ReadAsStringAsync()}");
+        }
+
+        // The very same response, with the same binding cookie, at B: everything checks out but the assertion was used.
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = stack.Idp[1].BaseAddress };
+        using var replay = new HttpRequestMessage(HttpMethod.Post, "saml/sp/acs") { Content = AcsForm(samlResponse) };
+        replay.Headers.Host = stack.IdpPool.Address.Authority;
+        replay.Headers.Add("Cookie", binding);
+        using var refused = await http.SendAsync(replay);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        await Eventually.TrueAsync(() => stack.Idp[1].Output.Any(line => line.Contains("refused by check replay: replay", StringComparison.Ordinal)),
+            30, "idp B logs the refusal as a replay");
+    }
+
+    private static FormUrlEncodedContent AcsForm(string samlResponse) =>
+        new(new Dictionary<string, string> { ["SAMLResponse"] = samlResponse, ["RelayState"] = "" });
+
+    /// <summary>The ID of the AuthnRequest in an HTTP-Redirect binding URL (deflated, base64).</summary>
+    private static string AuthnRequestId(Uri redirect)
+    {
+        var encoded = HttpUtility.ParseQueryString(redirect.Query)["SAMLRequest"]!;
+        using var inflate = new DeflateStream(new MemoryStream(Convert.FromBase64String(encoded)), CompressionMode.Decompress);
+        var document = new XmlDocument { XmlResolver = null };
+        using (var reader = XmlReader.Create(inflate, new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit }))
+        {
+            document.Load(reader);
+        }
+        return document.DocumentElement!.GetAttribute("ID");
     }
 
     private const string DemoTotpSecret = "IZSWIZLSMF2GS33OFVSGK3LPFV2G65DQ";
