@@ -71,7 +71,7 @@ mutation "idp: five wrong passwords lock the account" "wrong passwords not count
   idp/Pages/Login.cshtml.cs '/await users\.AccessFailedAsync(user!);/d' \
   tests/Idp.Tests "FullyQualifiedName~AccountTests.Five_wrong_passwords_lock_the_account"
 mutation "idp: audit outcome not_allowed" "unconfirmed account signs in" \
-  idp/Pages/Login.cshtml.cs '/_ when !await signIn\.CanSignInAsync(user) => "not_allowed",/d' \
+  idp/Pages/Login.cshtml.cs 's/_ when !await signIn\.CanSignInAsync(user) => "not_allowed",/_ when !await signIn.CanSignInAsync(user) \&\& user is null => "not_allowed",/' \
   tests/Idp.Tests "FullyQualifiedName~LoginGuessingTests"
 
 # --- idp: SAML refusal reasons ---
@@ -88,7 +88,7 @@ mutation "SAML: request_expired" "IssueInstant not checked" \
   idp/Saml/Idp/AuthnRequestReader.cs 's/if (!SamlTime\.IsRecent(/if (false \&\& !SamlTime.IsRecent(/' \
   tests/Idp.Tests "FullyQualifiedName~SamlIdentityProviderTests.Request_breaking_one_rule_is_refused_with_its_reason"
 mutation "SAML: weak_key for a key met in a message" "weak key reported as invalid signature" \
-  idp/Saml/EnvelopedSignature.cs 's/return weakKeySeen ? SamlReason\.WeakKey : invalidReason;/return invalidReason;/' \
+  idp/Saml/EnvelopedSignature.cs 's/return weakKeySeen ? SamlReason\.WeakKey : invalidReason;/return weakKeySeen \&\& invalidReason is null ? SamlReason.WeakKey : invalidReason;/' \
   tests/Idp.Tests "FullyQualifiedName~SamlIdentityProviderTests"
 
 # --- register ---

@@ -205,6 +205,8 @@ public sealed class SamlResponseAttackCorpusTests(SamlDatabaseFixture database) 
                 var nameId = Forge.First(d, "NameID");
                 nameId.ParentNode!.RemoveChild(nameId);
             }))),
+        ["an empty NameID (signed, so nobody in particular)"] = new(SamlReason.NameIdMissing, (h, id) =>
+            Done(Forge.Response(h.Content(id), beforeSigning: d => Forge.First(d, "NameID").InnerText = ""))),
         ["no Conditions"] = new(SamlReason.ConditionsMissing, (h, id) =>
             Done(Forge.Response(h.Content(id), beforeSigning: d =>
             {
