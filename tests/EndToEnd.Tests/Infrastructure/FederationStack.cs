@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
@@ -175,58 +172,17 @@ public sealed class FederationStack : IAsyncLifetime
     }
 
     /// <summary>A client of the register API with ulf.admin's token.</summary>
-    public HttpClient RegisterApi()
-    {
-        var http = new HttpClient { BaseAddress = Inventory.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
-        return http;
-    }
+    public HttpClient RegisterApi() => FederationCalls.RegisterApi(Inventory.BaseAddress, AdminToken);
 
-    /// <summary>GET, change, PUT with If-Match: the register's optimistic concurrency.</summary>
-    public async Task UpdateSystemAsync(string id, Action<JsonObject> change)
-    {
-        using var api = RegisterApi();
-        using var current = await api.GetAsync($"api/systems/{id}");
-        Assert.Equal(HttpStatusCode.OK, current.StatusCode);
-        var system = (await current.Content.ReadFromJsonAsync<JsonObject>())!;
-        change(system);
-        using var put = new HttpRequestMessage(HttpMethod.Put, $"api/systems/{id}") { Content = JsonContent.Create(system) };
-        put.Headers.IfMatch.Add(current.Headers.ETag!);
-        using var response = await api.SendAsync(put);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"PUT {id}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-    }
+    /// <summary>Changes a system in the register as ulf.admin.</summary>
+    public Task UpdateSystemAsync(string id, Action<JsonObject> change) =>
+        FederationCalls.UpdateSystemAsync(Inventory.BaseAddress, AdminToken, id, change);
 
-    /// <summary>The idp follows the feed; once it knows the redirect URI, authorize sends the browser to the login page.</summary>
-    private async Task WaitUntilIdpAcceptsRedirectAsync(string clientId, string redirectUri)
-    {
-        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = Idp.BaseAddress };
-        var url = "connect/authorize?response_type=code&scope=openid&code_challenge_method=S256"
-            + "&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
-            + $"&client_id={Uri.EscapeDataString(clientId)}&redirect_uri={Uri.EscapeDataString(redirectUri)}";
-        await Eventually.GetAsync(async () =>
-        {
-            using var response = await http.GetAsync(url);
-            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-            Assert.Contains("login", response.Headers.Location!.OriginalString, StringComparison.OrdinalIgnoreCase);
-            return true;
-        }, TimeSpan.FromSeconds(30), $"the idp accepts {redirectUri} for {clientId}");
-    }
+    private Task WaitUntilIdpAcceptsRedirectAsync(string clientId, string redirectUri) =>
+        FederationCalls.WaitUntilIdpAcceptsRedirectAsync(Idp.BaseAddress, clientId, redirectUri, TimeSpan.FromSeconds(30));
 
     /// <summary>A feed reader's token (the gateway's own client credentials in the demo).</summary>
-    public async Task<string> FeedTokenAsync()
-    {
-        using var http = new HttpClient { BaseAddress = Idp.BaseAddress };
-        using var response = await http.PostAsync("connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials",
-            ["client_id"] = GatewayClientId,
-            ["client_secret"] = GatewaySecret,
-            ["scope"] = "federation.feed",
-        }));
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, body);
-        return JsonNode.Parse(body)!["access_token"]!.GetValue<string>();
-    }
+    public Task<string> FeedTokenAsync() => FederationCalls.FeedTokenAsync(Idp.BaseAddress);
 
     public async Task DisposeAsync()
     {

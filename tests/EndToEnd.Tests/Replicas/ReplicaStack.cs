@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -190,56 +189,16 @@ public sealed partial class ReplicaStack : IAsyncLifetime
         Eventually.TrueAsync(() => gateway.Output.Any(line => RoutesVersion().Match(line) is { Success: true } m
             && long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) >= version), 120, $"{gateway.Name} routes feed version {version}");
 
-    public HttpClient RegisterApi(Uri at)
-    {
-        var http = new HttpClient { BaseAddress = at, Timeout = TimeSpan.FromSeconds(30) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
-        return http;
-    }
+    public HttpClient RegisterApi(Uri at) => FederationCalls.RegisterApi(at, AdminToken);
 
-    public async Task UpdateSystemAsync(string id, Action<JsonObject> change, Uri? at = null)
-    {
-        using var api = RegisterApi(at ?? InventoryPool.Address);
-        using var current = await api.GetAsync($"api/systems/{id}");
-        Assert.Equal(HttpStatusCode.OK, current.StatusCode);
-        var system = (await current.Content.ReadFromJsonAsync<JsonObject>())!;
-        change(system);
-        using var put = new HttpRequestMessage(HttpMethod.Put, $"api/systems/{id}") { Content = JsonContent.Create(system) };
-        put.Headers.IfMatch.Add(current.Headers.ETag!);
-        using var response = await api.SendAsync(put);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"PUT {id}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-    }
+    public Task UpdateSystemAsync(string id, Action<JsonObject> change, Uri? at = null) =>
+        FederationCalls.UpdateSystemAsync(at ?? InventoryPool.Address, AdminToken, id, change);
 
-    private static async Task WaitUntilIdpAcceptsAsync(Uri idp, string redirectUri)
-    {
-        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = idp };
-        var url = "connect/authorize?response_type=code&scope=openid&code_challenge_method=S256"
-            + "&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
-            + $"&client_id={FederationStack.GatewayClientId}&redirect_uri={Uri.EscapeDataString(redirectUri)}";
-        await Eventually.GetAsync(async () =>
-        {
-            using var response = await http.GetAsync(url);
-            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-            Assert.Contains("login", response.Headers.Location!.OriginalString, StringComparison.OrdinalIgnoreCase);
-            return true;
-        }, TimeSpan.FromSeconds(60), $"{idp} accepts {redirectUri}");
-    }
+    private static Task WaitUntilIdpAcceptsAsync(Uri idp, string redirectUri) =>
+        FederationCalls.WaitUntilIdpAcceptsRedirectAsync(idp, FederationStack.GatewayClientId, redirectUri, TimeSpan.FromSeconds(60));
 
     /// <summary>A feed reader's token (the gateway's own client credentials in the demo).</summary>
-    public async Task<string> FeedTokenAsync()
-    {
-        using var http = new HttpClient { BaseAddress = IdpPool.Address };
-        using var response = await http.PostAsync("connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials",
-            ["client_id"] = FederationStack.GatewayClientId,
-            ["client_secret"] = FederationStack.GatewaySecret,
-            ["scope"] = "federation.feed",
-        }));
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, body);
-        return JsonNode.Parse(body)!["access_token"]!.GetValue<string>();
-    }
+    public Task<string> FeedTokenAsync() => FederationCalls.FeedTokenAsync(IdpPool.Address);
 
     private static async Task<string> CreateDatabaseAsync(string name)
     {
