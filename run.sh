@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Starts the whole federation on 127.0.0.1 with the embedded default (SQLite files in ./data,
-# demo register, demo users: asked for explicitly below, as they are created only in Development otherwise): inventory :5300, idp :5100, gateway :5000, demo backend :5400.
+# demo register, demo users: asked for explicitly below, as they are created only in Development otherwise): inventory :5300, idp :5100, gateway :5000,
+# and a stand-in for each kind of system of the demo register: the gateway backends ProCapita :5400, the intranet
+# :5401 and Förskoleportalen :5402 (one program, demo/Backend), the e-service "Ansök om skolskjuts" :5403 (an OIDC
+# relying party of its own, demo/EService) and Schoolsoft :5404 (a SAML service provider, demo/SchoolsoftStandIn, Node).
 # Ctrl+C stops them all. Logs go to data/logs/<service>.log.
 #
 # ./run.sh --postgres: the scale-out layout instead. A PostgreSQL cluster kept in data/pg (port
@@ -13,6 +16,8 @@ postgres=false
 if [[ "${1:-}" == "--postgres" ]]; then postgres=true; fi
 mkdir -p data/logs
 dotnet build Federation.Services.slnf -c Release -nologo -v q
+command -v node >/dev/null || { echo "Node 20 is missing (the Schoolsoft stand-in runs on it)" >&2; exit 1; }
+[[ -d demo/SchoolsoftStandIn/node_modules ]] || (cd demo/SchoolsoftStandIn && npm ci --no-audit --no-fund --loglevel=error)
 
 # The demo register and the demo users (their secrets and password are in the README).
 export Database__SeedDemo=true Idp__SeedDemoUsers=true
@@ -42,13 +47,38 @@ start() { # name project url (metrics and health details on the url's port + 100
   echo "$name did not start; see data/logs/$name.log" >&2; exit 1
 }
 
+# The demo register's systems, one stand-in each (after the idp: the e-service and Schoolsoft read its metadata).
+start_backend() { # system-id "display name" port
+  Federation__SystemId=$1 Federation__DisplayName=$2 Federation__SigningKey="$1-demo-signing-key-change-me-0123456789" \
+    Federation__GatewayAddress="http://127.0.0.1:5000/$1/" start "$1" demo/Backend/Federation.Demo.Backend.csproj "http://127.0.0.1:$3"
+}
+start_standins() {
+  start_backend procapita "ProCapita Education" 5400
+  start_backend intranat "Intranätet" 5401
+  start_backend forskoleportalen "Förskoleportalen" 5402
+  start e-skolskjuts demo/EService/Federation.Demo.EService.csproj http://127.0.0.1:5403
+  PORT=5404 node demo/SchoolsoftStandIn/server.mjs >data/logs/schoolsoft.log 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 120); do
+    if curl -fsS http://127.0.0.1:5404/health/live >/dev/null 2>&1; then echo "  schoolsoft  http://127.0.0.1:5404  (SAML SP)"; return 0; fi
+    sleep 0.5
+  done
+  echo "schoolsoft did not start; see data/logs/schoolsoft.log" >&2; exit 1
+}
+
+try_it() {
+  echo "Portal: http://127.0.0.1:5000/ (sign in as elin.elev, anna.larare, rolf.rektor …; password in the README)"
+  echo "Through the gateway: /procapita/ /intranat/ /forskoleportalen/   E-service (loa3): http://127.0.0.1:5403/   Schoolsoft (SAML): http://127.0.0.1:5404/"
+  echo "Register API reference: http://127.0.0.1:5300/scalar/"
+}
+
 if ! $postgres; then
   echo "Federation starting:"
   start inventory inventory/Federation.Inventory.csproj http://127.0.0.1:5300
   start idp idp/Federation.Idp.csproj http://127.0.0.1:5100
-  start demo-backend demo/ProCapitaStandIn/Federation.Demo.ProCapita.csproj http://127.0.0.1:5400
+  start_standins
   start gateway gateway/Federation.Gateway.csproj http://127.0.0.1:5000
-  echo "Register API reference: http://127.0.0.1:5300/scalar/   Sign in: http://127.0.0.1:5000/"
+  try_it
   echo "Ctrl+C stops all."
   wait
   exit 0
@@ -120,12 +150,12 @@ for r in a b; do
   Database__ConnectionString=$(connection federation_idp) Feed__CachePath="data/idp-$r-feed.json" \
     start "idp-$r" idp/Federation.Idp.csproj "http://127.0.0.1:511$port"
 done
-start demo-backend demo/ProCapitaStandIn/Federation.Demo.ProCapita.csproj http://127.0.0.1:5400
+start_standins
 for r in a b; do
   port=$([[ $r == a ]] && echo 0 || echo 1)
   Database__ConnectionString=$(connection federation_gateway) Feed__CachePath="data/gateway-$r-feed.json" \
     start "gateway-$r" gateway/Federation.Gateway.csproj "http://127.0.0.1:501$port"
 done
-echo "Register API reference: http://127.0.0.1:5300/scalar/   Sign in: http://127.0.0.1:5000/"
+try_it
 echo "Ctrl+C stops all (PostgreSQL's data stays in data/pg)."
 wait

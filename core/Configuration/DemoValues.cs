@@ -16,6 +16,8 @@ public static class DemoValues
     [
         "gateway-demo-secret",
         "procapita-demo-signing-key-change-me-0123456789",
+        "intranat-demo-signing-key-change-me-0123456789",
+        "forskoleportalen-demo-signing-key-change-me-0123456789",
         "Skola-Demo-2026!",
         "IZSWIZLSMF2GS33OFVSGK3LPFV2G65DQ",
         DevelopmentAuditKey,

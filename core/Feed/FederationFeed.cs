@@ -33,6 +33,10 @@ public sealed record FederationFeed(long Version, DateTimeOffset GeneratedAt, IR
 /// <param name="Lifecycle">Lifecycle phase. <see cref="LifecyclePhase.Avveckling"/> still works but shows a notice.</param>
 /// <param name="Access">Who may use the system and at which assurance level.</param>
 /// <param name="Release">Attribute names (see <see cref="AttributeCatalog"/>) the system may receive.</param>
+/// <param name="Notice">What people are told about a system in Avveckling.</param>
+/// <param name="Description">What the system is for, in the register's words (the portal's tile).</param>
+/// <param name="LaunchUrl">Where a person starts the system; consumers apply
+/// <see cref="Integration.IntegrationRules.EndpointUrlProblem"/> before they link to it.</param>
 public sealed record FeedSystem(
     string Id,
     string Name,
@@ -42,7 +46,9 @@ public sealed record FeedSystem(
     FeedOidcClient? OidcClient = null,
     FeedSamlSp? SamlSp = null,
     FeedBackend? Backend = null,
-    string? Notice = null);
+    string? Notice = null,
+    string? Description = null,
+    string? LaunchUrl = null);
 
 /// <summary>Access policy: empty lists mean "anyone signed in". Lists are OR-ed within, AND-ed across.</summary>
 /// <param name="Roles">Roles (e.g. <c>larare</c>, <c>rektor</c>), any of which grants access.</param>

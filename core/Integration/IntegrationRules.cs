@@ -15,7 +15,8 @@ public static class IntegrationRules
         ["/health", "/metrics", "/signin-oidc", "/signout-callback-oidc", "/account", "/_gateway"];
 
     /// <summary>
-    /// An OIDC redirect or post-logout redirect URI, and a SAML ACS or metadata URL: an absolute
+    /// An OIDC redirect or post-logout redirect URI, a SAML ACS or metadata URL, and a system's
+    /// launch URL (where the portal sends a person, so never <c>javascript:</c> or <c>data:</c>): an absolute
     /// https URL (http only to a loopback host), without fragment, wildcard or user info.
     /// </summary>
     public static string? EndpointUrlProblem(string? value)

@@ -71,7 +71,10 @@ public sealed record SystemRecord(
 }
 
 /// <summary>How the federation reaches a system; any combination, or none.</summary>
-public sealed record Integration(FeedSamlSp? SamlSp = null, FeedOidcClient? OidcClient = null, FeedBackend? Backend = null);
+/// <param name="LaunchUrl">Where a person starts the system (the portal's tile links there): an
+/// absolute https URL. Without it the portal links a gateway backend to its path at the gateway,
+/// and leaves a system that signs people in itself out, as it has nowhere to send them.</param>
+public sealed record Integration(FeedSamlSp? SamlSp = null, FeedOidcClient? OidcClient = null, FeedBackend? Backend = null, string? LaunchUrl = null);
 
 /// <summary>
 /// The record of processing of GDPR Art. 30(1) for one system.

@@ -214,6 +214,11 @@ public static partial class SystemValidator
 
     private static void ValidateIntegration(Integration integration, Errors errors)
     {
+        if (integration.LaunchUrl is not null)
+        {
+            errors.Rule("integration.launchUrl", IntegrationRules.EndpointUrlProblem(integration.LaunchUrl));
+        }
+
         if (integration.SamlSp is { } sp)
         {
             errors.Required("integration.samlSp.entityId", sp.EntityId, 500);

@@ -52,7 +52,9 @@ public sealed class FeedBuilder(InventoryDbContext db, SystemStore store, FeedCa
         s.Integration?.Backend,
         s.Lifecycle == LifecyclePhase.Avveckling
             ? $"{s.Name} håller på att avvecklas. Frågor besvaras av {s.Administrator}."
-            : null);
+            : null,
+        s.Description,
+        s.Integration?.LaunchUrl);
 }
 
 /// <summary>The last built feed of this process; a newer version replaces it.</summary>

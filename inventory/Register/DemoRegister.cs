@@ -21,6 +21,13 @@ public sealed class DemoRegister(InventoryDbContext db, AuditChain chain, TimePr
     public const string RegisterClientId = "federation-register";
     public const string RegisterScope = "federation.register";
 
+    /// <summary>The e-service that runs in the demo as an OIDC relying party of its own (demo/EService, :5403).</summary>
+    public const string EServiceStandInId = "e-skolskjuts";
+
+    /// <summary>The Schoolsoft stand-in, a SAML service provider (demo/SchoolsoftStandIn, :5404): its entity id and ACS.</summary>
+    public const string SchoolsoftEntityId = "http://127.0.0.1:5404/saml/metadata";
+    public const string SchoolsoftAcsUrl = "http://127.0.0.1:5404/saml/acs";
+
     /// <summary>Where the idp may send the code: the API reference page of the register on its default address.</summary>
     public static readonly IReadOnlyList<string> RegisterRedirectUris = ["http://127.0.0.1:5300/scalar/"];
 
@@ -82,7 +89,7 @@ public sealed class DemoRegister(InventoryDbContext db, AuditChain chain, TimePr
             "Kommunens register över skolans system och deras behandlingar av personuppgifter (art. 30 GDPR). Utvecklingsavdelningen för registret och loggar in här för att ändra det.",
             "Egen utveckling", "systemregister", Owner, Developers, LifecyclePhase.AnvandningOchSupport,
             new Integration(OidcClient: new FeedOidcClient(RegisterClientId, null,
-                RegisterRedirectUris, [], ["authorization_code"], [RegisterScope])),
+                RegisterRedirectUris, [], ["authorization_code"], [RegisterScope]), LaunchUrl: "http://127.0.0.1:5300/register/"),
             Record(
                 purposes: ["Förteckning över behandlingar av personuppgifter (art. 30 GDPR)", "Behörighetsstyrning: bara registeradministratörer ändrar registret"],
                 legalBasis: ["c", "e"],
@@ -113,8 +120,7 @@ public sealed class DemoRegister(InventoryDbContext db, AuditChain chain, TimePr
         new("schoolsoft", "Schoolsoft",
             "Skolplattform: schema, frånvaro, omdömen, betyg och kommunikation med vårdnadshavare.",
             "SchoolSoft AB", "skolplattform", Owner, "Bildningsförvaltningen, systemförvaltning skolplattform", LifecyclePhase.AnvandningOchSupport,
-            new Integration(SamlSp: new FeedSamlSp("https://sms.schoolsoft.se/kommun-example/saml/metadata",
-                "https://sms.schoolsoft.se/kommun-example/saml/acs", null, null, Persistent)),
+            new Integration(SamlSp: new FeedSamlSp(SchoolsoftEntityId, SchoolsoftAcsUrl, null, null, Persistent), LaunchUrl: "http://127.0.0.1:5404/"),
             Record(
                 purposes: ["Planering och dokumentation av undervisning", "Frånvarorapportering och kontakt med vårdnadshavare", "Betygssättning"],
                 legalBasis: ["c", "e"],
@@ -133,7 +139,7 @@ public sealed class DemoRegister(InventoryDbContext db, AuditChain chain, TimePr
             "Molntjänst för dokument, e-post och Classroom för elever och lärare på en del av skolorna.",
             "Google LLC", "molntjänst", Owner, Developers, LifecyclePhase.AnvandningOchSupport,
             new Integration(SamlSp: new FeedSamlSp("google.com/a/skola.example.se",
-                "https://www.google.com/a/skola.example.se/acs", null, null, Email)),
+                "https://www.google.com/a/skola.example.se/acs", null, null, Email), LaunchUrl: "https://classroom.google.com/"),
             Record(
                 purposes: ["Digitala lärverktyg: dokument, e-post och Classroom i undervisningen"],
                 legalBasis: ["e"],
@@ -151,7 +157,7 @@ public sealed class DemoRegister(InventoryDbContext db, AuditChain chain, TimePr
             "E-post, Teams och Office för personalen.",
             "Microsoft Ireland Operations Ltd", "molntjänst", Owner, Developers, LifecyclePhase.AnvandningOchSupport,
             new Integration(SamlSp: new FeedSamlSp("urn:federation:MicrosoftOnline",
-                "https://login.microsoftonline.com/login.srf", null, null, Persistent)),
+                "https://login.microsoftonline.com/login.srf", null, null, Persistent), LaunchUrl: "https://www.office.com/"),
             Record(
                 purposes: ["E-post, samarbete och kommunikation för personal"],
                 legalBasis: ["e"],
@@ -217,7 +223,7 @@ public sealed class DemoRegister(InventoryDbContext db, AuditChain chain, TimePr
             "Egen utveckling (stadens gemensamma)", "verksamhetssystem", Owner, Developers, LifecyclePhase.Avveckling,
             new Integration(OidcClient: new FeedOidcClient("ils", null,
                 ["https://ils.kommun.example.se/signin-oidc"], ["https://ils.kommun.example.se/signout-callback-oidc"],
-                ["authorization_code"], []) { ClientSecret = "ils-demo-secret" }),
+                ["authorization_code"], []) { ClientSecret = "ils-demo-secret" }, LaunchUrl: "https://ils.kommun.example.se/"),
             Record(
                 purposes: ["Uppföljning av handlingsplaner och systematiskt kvalitetsarbete"],
                 legalBasis: ["e"],
@@ -234,7 +240,7 @@ public sealed class DemoRegister(InventoryDbContext db, AuditChain chain, TimePr
             "Sveriges Kommuner och Regioner (SKR)", "utvärderingsverktyg", Owner, Developers, LifecyclePhase.AnvandningOchSupport,
             new Integration(OidcClient: new FeedOidcClient("lika", null,
                 ["https://lika.skr.example.se/signin-oidc"], [],
-                ["authorization_code"], []) { ClientSecret = "lika-demo-secret" }),
+                ["authorization_code"], []) { ClientSecret = "lika-demo-secret" }, LaunchUrl: "https://lika.skr.example.se/"),
             Record(
                 purposes: ["Självskattning av skolans digitala utveckling (systematiskt kvalitetsarbete)"],
                 legalBasis: ["e"],
@@ -251,7 +257,7 @@ public sealed class DemoRegister(InventoryDbContext db, AuditChain chain, TimePr
             "Verktyg och rutiner för lärplattornas livscykel: anskaffning, driftsättning, administration, användning och support, avveckling.",
             "Jamf Software", "enhetshantering", Owner, "IT-helpdesk", LifecyclePhase.Driftsattning,
             new Integration(SamlSp: new FeedSamlSp("https://kommun-example.jamfcloud.com/saml/metadata",
-                "https://kommun-example.jamfcloud.com/saml/acs", null, null, Persistent)),
+                "https://kommun-example.jamfcloud.com/saml/acs", null, null, Persistent), LaunchUrl: "https://kommun-example.jamfcloud.com/"),
             Record(
                 purposes: ["Hantering av lärplattor: inventarie, appar och support"],
                 legalBasis: ["e"],
@@ -281,14 +287,17 @@ public sealed class DemoRegister(InventoryDbContext db, AuditChain chain, TimePr
             Policy([], Federation.Core.Access.AssuranceLevel.Loa2.Name, [])),
     ];
 
+    /// <summary>An e-service of the e-service platform; the stand-in (<see cref="EServiceStandInId"/>) runs on :5403 in the demo.</summary>
     private static SystemRecord EService(string id, string name, string description, IReadOnlyList<string> purposes,
-        IReadOnlyList<string> extraCategories, IReadOnlyList<string> special, bool dpia) =>
-        new(id, name, description, "Nordic Peak AB (Open ePlatform)", "e-tjänst", Owner, "Avdelningen för styrning och kvalitet",
+        IReadOnlyList<string> extraCategories, IReadOnlyList<string> special, bool dpia)
+    {
+        var site = id == EServiceStandInId ? "http://127.0.0.1:5403" : $"https://e-tjanster.kommun.example.se/{id}";
+        return new(id, name, description, "Nordic Peak AB (Open ePlatform)", "e-tjänst", Owner, "Avdelningen för styrning och kvalitet",
             LifecyclePhase.AnvandningOchSupport,
             new Integration(OidcClient: new FeedOidcClient(id, null,
-                [$"https://e-tjanster.kommun.example.se/{id}/signin-oidc"], [$"https://e-tjanster.kommun.example.se/{id}/signout-callback-oidc"],
+                [$"{site}/signin-oidc"], [$"{site}/signout-callback-oidc"],
                 ["authorization_code", "refresh_token"], [])
-            { ClientSecret = id + "-demo-secret" }),
+            { ClientSecret = id + "-demo-secret" }, LaunchUrl: site + "/"),
             Record(
                 purposes: purposes,
                 legalBasis: ["e"],
@@ -301,6 +310,7 @@ public sealed class DemoRegister(InventoryDbContext db, AuditChain chain, TimePr
                 processor: new ProcessorAgreement("Nordic Peak AB", true, new DateOnly(2027, 12, 31)),
                 dpia: dpia),
             Policy([], Federation.Core.Access.AssuranceLevel.Loa3.Name, ["personnummer", "given_name", "family_name", "email", "acr"]));
+    }
 
     private static ProcessingRecord Record(
         IReadOnlyList<string> purposes,

@@ -51,7 +51,7 @@ public sealed class FederationStack : IAsyncLifetime
             Inventory = ServiceProcess.LocateDll("inventory", "Federation.Inventory.dll"),
             Idp = ServiceProcess.LocateDll("idp", "Federation.Idp.dll"),
             Gateway = ServiceProcess.LocateDll("gateway", "Federation.Gateway.dll"),
-            Demo = ServiceProcess.LocateDll("demo/ProCapitaStandIn", "Federation.Demo.ProCapita.dll"),
+            Demo = ServiceProcess.LocateDll("demo/Backend", "Federation.Demo.Backend.dll"),
         };
         // The idp's issuer is its own configuration and the register's authority, so the idp's port
         // is chosen before it starts (and both are started again on another one if a process takes

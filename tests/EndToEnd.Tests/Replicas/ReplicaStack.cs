@@ -101,7 +101,7 @@ public sealed partial class ReplicaStack : IAsyncLifetime
             ["Feed__CachePath"] = Path.Combine(_data, $"gateway-{i}-feed.json"),
             ["Feed__Credentials__TokenEndpoint"] = issuer + "connect/token",
         });
-        var demo = StartAsync("procapita", ServiceProcess.LocateDll("demo/ProCapitaStandIn", "Federation.Demo.ProCapita.dll"), []);
+        var demo = StartAsync("procapita", ServiceProcess.LocateDll("demo/Backend", "Federation.Demo.Backend.dll"), []);
         Inventory = await inventory;
         Idp = await idp;
         Gateway = await gateway;

@@ -1,13 +1,19 @@
-using Federation.Demo.ProCapita;
+using Federation.Core.Configuration;
+using Federation.Demo.Backend;
 using Federation.Gateway.Forwarding;
 using Federation.Hosting;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 
-// A stand-in for ProCapita Education behind the gateway: it trusts only identity headers
-// whose signature verifies with the key it shares with the gateway.
+// A stand-in for a system behind the gateway (ProCapita, the intranet, Förskoleportalen: one
+// program, configured per system): it trusts only identity headers whose signature verifies
+// with the key it shares with the gateway.
 var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults("federation-demo-procapita");
+if (builder.RefusesDemoValues())
+{
+    return 1;
+}
+builder.AddServiceDefaults("federation-demo-" + (builder.Configuration[$"{StandInOptions.Section}:SystemId"] ?? "procapita"));
 builder.Services.AddOptions<StandInOptions>()
     .BindConfiguration(StandInOptions.Section)
     .ValidateDataAnnotations()
@@ -26,6 +32,7 @@ app.UseProblemDetailsForErrors();
 app.MapDefaultEndpoints();
 app.MapIdentityPages();
 app.Run();
+return 0;
 
 /// <summary>Entry point, public for WebApplicationFactory.</summary>
 public partial class Program;

@@ -3,12 +3,14 @@ using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Federation.Gateway.Forwarding;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
-namespace Federation.Demo.ProCapita;
+namespace Federation.Demo.Backend;
 
 /// <summary>
 /// The stand-in's only real feature: it shows what the gateway told it about the user and
-/// whether that is to be believed (signature and timestamp checked with the shared key).
+/// whether that is to be believed (signature and timestamp checked with the shared key), under
+/// the name of the system it stands in for.
 /// </summary>
 public static class IdentityPage
 {
@@ -26,16 +28,17 @@ public static class IdentityPage
     private static Ok<VerifiedIdentity> WhoAmI(HttpRequest request, IdentityHeaderVerifier verifier) =>
         TypedResults.Ok(verifier.Verify(request));
 
-    private static ContentHttpResult Page(HttpRequest request, IdentityHeaderVerifier verifier)
+    private static ContentHttpResult Page(HttpRequest request, IdentityHeaderVerifier verifier, IOptions<StandInOptions> options)
     {
+        var standIn = options.Value;
         var identity = verifier.Verify(request);
         var html = new StringBuilder();
-        html.Append("""
-            <!doctype html><html lang="sv"><head><meta charset="utf-8"><title>ProCapita Education (demo)</title>
+        html.Append($$"""
+            <!doctype html><html lang="sv"><head><meta charset="utf-8"><title>{{E(standIn.DisplayName)}} (demo)</title>
             <style>body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem}
             table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}
             .ok{color:#060}.bad{color:#a00}</style></head><body>
-            <h1>ProCapita Education <small>(demo bakom porten)</small></h1>
+            <h1>{{E(standIn.DisplayName)}} <small>(demo bakom porten)</small></h1>
             """);
         if (identity.IsValid)
         {
@@ -49,7 +52,8 @@ public static class IdentityPage
         }
         else
         {
-            html.Append($"""<p class="bad">✘ Ingen giltig identitet: {E(identity.Failure ?? "")}</p><p>Öppna sidan genom porten, t.ex. <a href="http://127.0.0.1:5000/procapita/">http://127.0.0.1:5000/procapita/</a>.</p>""");
+            var through = standIn.GatewayAddress is { } gateway ? $": <a href=\"{E(gateway.AbsoluteUri)}\">{E(gateway.AbsoluteUri)}</a>" : "";
+            html.Append($"""<p class="bad">✘ Ingen giltig identitet: {E(identity.Failure ?? "")}</p><p>Öppna sidan genom porten{through}.</p>""");
         }
         html.Append("<h2>Mottagna X-Federation-huvuden</h2><pre>");
         foreach (var (name, value) in request.Headers.Where(h => FederationHeaders.IsFederationHeader(h.Key)).OrderBy(h => h.Key, StringComparer.OrdinalIgnoreCase))

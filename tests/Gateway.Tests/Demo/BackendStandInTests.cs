@@ -13,7 +13,7 @@ using StandInProgram = demo::Program;
 namespace Federation.Gateway.Tests.Demo;
 
 /// <summary>The demo backend behind the gateway: it verifies what the gateway signs, and nothing else.</summary>
-public sealed class ProCapitaStandInTests(GatewayRig rig) : IClassFixture<GatewayRig>, IDisposable
+public sealed class BackendStandInTests(GatewayRig rig) : IClassFixture<GatewayRig>, IDisposable
 {
     private readonly WebApplicationFactory<StandInProgram> _standIn = new WebApplicationFactory<StandInProgram>().WithWebHostBuilder(b =>
     {
