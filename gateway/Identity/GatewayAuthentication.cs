@@ -64,6 +64,7 @@ public static class GatewayAuthentication
             .AddOpenIdConnect()
             .AddJwtBearer();
 
+        services.AddSingleton<EndedSessions>();
         services.AddSingleton<SessionRenewal>();
         services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
             .Configure<IOptions<GatewayIdentityOptions>, SessionRenewal>((o, identity, renewal) =>

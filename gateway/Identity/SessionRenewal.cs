@@ -19,20 +19,46 @@ namespace Federation.Gateway.Identity;
 public sealed class SessionRenewal(
     IOptionsMonitor<OpenIdConnectOptions> oidcOptions,
     IOptions<GatewayIdentityOptions> identityOptions,
+    EndedSessions endedSessions,
     TimeProvider time,
     ILogger<SessionRenewal> logger)
 {
     /// <summary>Authentication property holding when the person signed in at the idp (round-trip format).</summary>
     public const string SignedInItem = ".federation.signed_in";
 
+    /// <summary>Authentication property holding the session's id, which sign-out ends (<see cref="EndedSessions"/>).</summary>
+    public const string SessionIdItem = ".federation.session";
+
     // Parallel requests with one expired session share one refresh: the idp accepts a refresh token once.
     private readonly ConcurrentDictionary<string, (Task<Refreshed?> Refresh, DateTimeOffset Until)> _refreshes = new(StringComparer.Ordinal);
 
-    /// <summary>Stamps a new session with its sign-in time.</summary>
+    /// <summary>Stamps a new session with its sign-in time and id.</summary>
     public Task SigningInAsync(CookieSigningInContext context)
     {
         context.Properties.Items[SignedInItem] = time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
+        if (!context.Properties.Items.ContainsKey(SessionIdItem))
+        {
+            context.Properties.Items[SessionIdItem] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        }
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Ends the session of <paramref name="properties"/> for good: a copy of its cookie is refused
+    /// from now on. Returns false for a session without an id.
+    /// </summary>
+    public bool End(AuthenticationProperties properties)
+    {
+        if (!properties.Items.TryGetValue(SessionIdItem, out var id) || string.IsNullOrEmpty(id))
+        {
+            return false;
+        }
+        var signedIn = properties.Items.TryGetValue(SignedInItem, out var text)
+                       && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at)
+            ? at
+            : time.GetUtcNow();
+        endedSessions.End(id, signedIn + identityOptions.Value.AbsoluteSessionLifetime);
+        return true;
     }
 
     public async Task ValidatePrincipalAsync(CookieValidatePrincipalContext context)
@@ -43,6 +69,11 @@ public sealed class SessionRenewal(
             || now - signedIn >= identityOptions.Value.AbsoluteSessionLifetime)
         {
             await EndAsync(context, "absolute lifetime reached");
+            return;
+        }
+        if (!context.Properties.Items.TryGetValue(SessionIdItem, out var sessionId) || sessionId is null || endedSessions.IsEnded(sessionId))
+        {
+            await EndAsync(context, "signed out");
             return;
         }
         if (!DateTimeOffset.TryParse(context.Properties.GetTokenValue("expires_at"), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var expiresAt)

@@ -69,10 +69,36 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     /// and returns once <paramref name="healthPath"/> answers. The environment defaults to Development;
     /// <paramref name="environment"/> may set ASPNETCORE_ENVIRONMENT and any setting.
     /// </summary>
-    public static async Task<ServiceProcess> StartAsync(string name, string dll, int port, IDictionary<string, string> environment,
-        string healthPath = "health/live", IEnumerable<string>? arguments = null)
+    public static Task<ServiceProcess> StartAsync(string name, string dll, int port, IDictionary<string, string> environment,
+        string healthPath = "health/live", IEnumerable<string>? arguments = null) =>
+        StartProcessAsync(name, StartInfo(dll, port, environment, arguments), port, healthPath);
+
+    /// <summary>
+    /// Starts a Node program (<paramref name="script"/>, relative to the repository root) that prints
+    /// Kestrel's "Now listening on: …" line once it listens, on a port the OS chooses (<c>PORT=0</c>).
+    /// </summary>
+    public static Task<ServiceProcess> StartNodeAsync(string name, string script, IDictionary<string, string> environment, string healthPath = "health/live")
     {
-        var process = new Process { StartInfo = StartInfo(dll, port, environment, arguments), EnableRaisingEvents = true };
+        var path = Path.Combine(RepositoryRoot(), script);
+        var start = new ProcessStartInfo("node")
+        {
+            WorkingDirectory = Path.GetDirectoryName(path)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(path);
+        start.Environment["PORT"] = "0";
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+        return StartProcessAsync(name, start, 0, healthPath);
+    }
+
+    private static async Task<ServiceProcess> StartProcessAsync(string name, ProcessStartInfo start, int port, string healthPath)
+    {
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var service = new ServiceProcess(name, process);
         if (port != 0)
         {

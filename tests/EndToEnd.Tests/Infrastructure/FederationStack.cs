@@ -6,10 +6,12 @@ namespace Federation.EndToEnd.Tests.Infrastructure;
 
 /// <summary>
 /// The whole federation as real processes on free loopback ports with a fresh data folder:
-/// inventory (demo register), idp (demo users), the ProCapita stand-in and the gateway, wired by
-/// configuration. The demo register names the default ports, so the register administrator
-/// (ulf.admin) signs in and points the gateway's client and ProCapita's upstream at this run's ports
-/// through the register API, the way an operator would.
+/// inventory (demo register), idp (demo users), the stand-ins of the demo register's systems
+/// (ProCapita and the intranet behind the gateway, the e-service as an OIDC relying party of its own,
+/// Schoolsoft as a SAML service provider) and the gateway, wired by configuration. The demo register
+/// names the default ports, so the register administrator (ulf.admin) signs in and points the
+/// gateway's client, the backends' upstreams, the e-service's redirect URIs and Schoolsoft's ACS at
+/// this run's ports through the register API, the way an operator would.
 /// </summary>
 public sealed class FederationStack : IAsyncLifetime
 {
@@ -31,6 +33,15 @@ public sealed class FederationStack : IAsyncLifetime
     public ServiceProcess Inventory { get; private set; } = null!;
     public ServiceProcess Idp { get; private set; } = null!;
     public ServiceProcess Demo { get; private set; } = null!;
+
+    /// <summary>The intranet's stand-in (demo/Backend as <c>intranat</c>), behind the gateway at <c>/intranat/</c>.</summary>
+    public ServiceProcess Intranet { get; private set; } = null!;
+
+    /// <summary>The e-service <c>e-skolskjuts</c> (demo/EService): its own OIDC client, loa3.</summary>
+    public ServiceProcess EService { get; private set; } = null!;
+
+    /// <summary>The Schoolsoft stand-in (demo/SchoolsoftStandIn): a SAML service provider.</summary>
+    public ServiceProcess Schoolsoft { get; private set; } = null!;
     public ServiceProcess Gateway { get; private set; } = null!;
 
     /// <summary>Every service exports its spans, metrics and logs here (OTLP/HTTP protobuf), as to a collector.</summary>
@@ -72,6 +83,8 @@ public sealed class FederationStack : IAsyncLifetime
                 {
                     ["Database__ConnectionString"] = $"Data Source={Path.Combine(_data, "idp.db")}",
                     ["Idp__Issuer"] = issuer,
+                    // The SAML endpoints in the idp's metadata (Schoolsoft's stand-in follows them).
+                    ["Saml__PublicOrigin"] = issuer.TrimEnd('/'),
                     ["Idp__SigninEventsUrl"] = new Uri(inventory.BaseAddress, "api/signin-events").AbsoluteUri,
                     ["Feed__FeedUrl"] = FeedUrl(inventory),
                     ["Feed__CachePath"] = Path.Combine(_data, "idp-feed.json"),
@@ -91,16 +104,41 @@ public sealed class FederationStack : IAsyncLifetime
         });
         _services.Add(Inventory);
         _services.Add(Idp);
+        var standIns = (
+            Intranet: DemoStandIns.StartBackendAsync("intranat", "Intranätet"),
+            EService: DemoStandIns.StartEServiceAsync(Idp.BaseAddress),
+            Schoolsoft: DemoStandIns.StartSchoolsoftAsync(Idp.BaseAddress));
         Demo = await StartAsync("procapita", dlls.Demo, []);
+        _services.Add(Intranet = await standIns.Intranet);
+        _services.Add(EService = await standIns.EService);
+        _services.Add(Schoolsoft = await standIns.Schoolsoft);
 
         AdminToken = await Eventually.GetAsync(
             () => new CodeFlowClient(Idp.BaseAddress, RegisterClientId, RegisterRedirectUri)
                 .GetAccessTokenAsync("ulf.admin", "openid federation.register"),
             TimeSpan.FromSeconds(30), "ulf.admin gets a register token from the idp");
 
-        // The gateway starts on a feed that already routes ProCapita to the demo backend.
+        // The gateway starts on a feed that already routes ProCapita and the intranet to their stand-ins.
         await UpdateSystemAsync("procapita", system =>
             system["integration"]!["backend"]!["upstreams"] = new JsonArray(Demo.BaseAddress.AbsoluteUri.TrimEnd('/')));
+        await UpdateSystemAsync("intranat", system =>
+            system["integration"]!["backend"]!["upstreams"] = new JsonArray(Intranet.BaseAddress.AbsoluteUri.TrimEnd('/')));
+        var eService = EService.BaseAddress.AbsoluteUri.TrimEnd('/');
+        await UpdateSystemAsync(EServiceClientId, system =>
+        {
+            var integration = system["integration"]!;
+            integration["oidcClient"]!["redirectUris"] = new JsonArray($"{eService}/signin-oidc");
+            integration["oidcClient"]!["postLogoutRedirectUris"] = new JsonArray($"{eService}/signout-callback-oidc");
+            integration["launchUrl"] = eService + "/";
+        });
+        var schoolsoft = Schoolsoft.BaseAddress.AbsoluteUri.TrimEnd('/');
+        await UpdateSystemAsync("schoolsoft", system =>
+        {
+            var integration = system["integration"]!;
+            integration["samlSp"]!["entityId"] = $"{schoolsoft}/saml/metadata";
+            integration["samlSp"]!["acsUrl"] = $"{schoolsoft}/saml/acs";
+            integration["launchUrl"] = schoolsoft + "/";
+        });
         Gateway = await StartAsync("gateway", dlls.Gateway, new()
         {
             ["Identity__Authority"] = Idp.BaseAddress.AbsoluteUri,
@@ -119,6 +157,25 @@ public sealed class FederationStack : IAsyncLifetime
             client["postLogoutRedirectUris"] = new JsonArray($"{gateway}/signout-callback-oidc");
         });
         await WaitUntilIdpAcceptsRedirectAsync(GatewayClientId, $"{gateway}/signin-oidc");
+        await WaitUntilIdpAcceptsRedirectAsync(EServiceClientId, $"{eService}/signin-oidc");
+        await WaitUntilIdpKnowsSchoolsoftAsync();
+    }
+
+    /// <summary>The e-service stand-in's client (demo register).</summary>
+    public const string EServiceClientId = "e-skolskjuts";
+
+    /// <summary>Once the idp has Schoolsoft's new entity id from the register, its AuthnRequest leads to the login page.</summary>
+    private async Task WaitUntilIdpKnowsSchoolsoftAsync()
+    {
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(10) };
+        await Eventually.GetAsync(async () =>
+        {
+            using var login = await http.GetAsync(new Uri(Schoolsoft.BaseAddress, "saml/login"));
+            using var sso = await http.GetAsync(login.Headers.Location!);
+            Assert.Equal(System.Net.HttpStatusCode.Redirect, sso.StatusCode);
+            Assert.Contains("login", sso.Headers.Location!.OriginalString, StringComparison.OrdinalIgnoreCase);
+            return true;
+        }, TimeSpan.FromSeconds(30), "the idp knows Schoolsoft's entity id");
     }
 
     /// <summary>The name of the metadata-only SAML upstream of the idp.</summary>

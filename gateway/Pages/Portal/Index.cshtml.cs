@@ -1,0 +1,49 @@
+using Federation.Core.Access;
+using Federation.Core.Text;
+using Federation.Gateway.Identity;
+using Federation.Gateway.Routing;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Federation.Gateway.Pages.Portal;
+
+/// <summary>The start page: after sign-in, a tile for each system the person may reach.</summary>
+public sealed class IndexModel(SystemDirectory directory, UserFactsCache userFacts) : PageModel
+{
+    public bool SignedIn { get; private set; }
+
+    public string PersonName { get; private set; } = "";
+
+    public string Level { get; private set; } = "";
+
+    public IReadOnlyList<PortalTile> Tiles { get; private set; } = [];
+
+    public void OnGet()
+    {
+        // The page differs per person: no shared cache may keep it.
+        Response.Headers.CacheControl = "no-store";
+        if (User.Identity?.IsAuthenticated != true)
+        {
+            return;
+        }
+        // The same facts the gateway's gate decides on (Proxy/SystemGateMiddleware.cs).
+        PersonFacts person = userFacts.For(User).Attributes;
+        SignedIn = true;
+        PersonName = User.Identity.Name ?? person.Subject ?? "?";
+        Level = person.Acr ?? PortalText.UnknownLevel.Current;
+        Tiles = PortalTiles.For(directory.Current, person, Request.Scheme);
+    }
+}
+
+/// <summary>The portal's words, Swedish first.</summary>
+public static class PortalText
+{
+    public static readonly PersonText Title = new("Skolans system", "The school's systems");
+    public static readonly PersonText SignedInAs = new("Inloggad som {0} (tillitsnivå {1}).", "Signed in as {0} (assurance level {1}).");
+    public static readonly PersonText UnknownLevel = new("okänd", "unknown");
+    public static readonly PersonText SignInToSee = new("Logga in för att se de system du kan använda.", "Sign in to see the systems you can use.");
+    public static readonly PersonText SignIn = new("Logga in", "Sign in");
+    public static readonly PersonText NoSystems = new("Det finns inga system för dig just nu.", "There are no systems for you at the moment.");
+    public static readonly PersonText Retiring = new("Avvecklas", "Being retired");
+    public static readonly PersonText StepUp = new("Kräver starkare inloggning", "Needs a stronger sign-in");
+    public static readonly PersonText StepUpHint = new("Du får logga in med en andra faktor när du öppnar systemet.", "You will be asked for a second factor when you open it.");
+}
