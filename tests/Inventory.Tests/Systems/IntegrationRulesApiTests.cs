@@ -39,6 +39,8 @@ public abstract class IntegrationRulesApiTests(InventoryHost host)
         { "upstream-fragment", "integration.backend.upstreams[0]" },
         { "host-with-scheme", "integration.backend.publicHost" },
         { "host-with-port", "integration.backend.publicHost" },
+        { "launch-javascript", "integration.launchUrl" },
+        { "launch-http-remote", "integration.launchUrl" },
     };
 
     private static SystemRecord Bad(string kind)
@@ -59,6 +61,9 @@ public abstract class IntegrationRulesApiTests(InventoryHost host)
             "upstream-fragment" => Samples.System(id) with { Integration = new Integration(Backend: Backend("/regel", "http://127.0.0.1:5400/#x")) },
             "host-with-scheme" => Samples.System(id) with { Integration = new Integration(Backend: Backend("/regel-v") with { PublicHost = "https://elevhalsa.skola.example.se" }) },
             "host-with-port" => Samples.System(id) with { Integration = new Integration(Backend: Backend("/regel-p") with { PublicHost = "elevhalsa.skola.example.se:8443" }) },
+            // The portal links every user's tile to the launch URL: never a script, never plain http off the machine.
+            "launch-javascript" => Samples.System(id) with { Integration = new Integration(LaunchUrl: "javascript:alert(document.cookie)") },
+            "launch-http-remote" => Samples.System(id) with { Integration = new Integration(LaunchUrl: "http://phish.example.se/") },
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),
         };
     }
