@@ -17,7 +17,7 @@ if [[ -z "${FEDERATION_TEST_POSTGRES:-}" ]]; then
 fi
 export FEDERATION_TEST_POSTGRES
 
-for dir in tests/interop/*/ demo/SchoolsoftStandIn/; do
+for dir in tests/interop/*/ tests/ui/ demo/SchoolsoftStandIn/; do
   [[ -f "$dir/package-lock.json" ]] && (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
 done
 

@@ -1,5 +1,6 @@
 using Federation.Core.Navigation;
 using Federation.Gateway.Identity;
+using Federation.Ui;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
@@ -11,10 +12,18 @@ namespace Federation.Gateway.Pages;
 /// <summary>The gateway's own pages: the portal (Razor Pages under <c>Pages/Portal</c>), sign-in and sign-out.</summary>
 public static class PortalEndpoints
 {
+    public const string SignOutPath = "/account/signout";
+
     public static IHostApplicationBuilder AddPortal(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, GatewayAudienceRefusal>();
         builder.Services.AddRazorPages();
+        builder.Services.AddFederationUi(ui =>
+        {
+            ui.ServiceName = Portal.PortalText.ServiceName;
+            ui.HomePath = "/";
+            ui.SignOutPath = SignOutPath;
+        });
         return builder;
     }
 
@@ -24,11 +33,14 @@ public static class PortalEndpoints
     /// </summary>
     public static WebApplication MapPortal(this WebApplication app)
     {
+        // The stylesheet and the language switch, under reserved paths (IntegrationRules.GatewayReservedPaths).
+        app.MapFederationUi();
         app.MapRazorPages().RequireAuthorization(GatewayAuthentication.GatewayAudiencePolicy);
         var account = app.MapGroup("/account")
             .RequireAuthorization(GatewayAuthentication.GatewayAudiencePolicy)
             .ExcludeFromDescription();
         account.MapGet("/signin", SignIn);
+        // No antiforgery check: the session cookie is SameSite=Lax, so another site's form arrives without it and ends nothing.
         account.MapPost("/signout", SignOutAsync).DisableAntiforgery();
         return app;
     }

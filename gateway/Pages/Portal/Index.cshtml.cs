@@ -37,8 +37,9 @@ public sealed class IndexModel(SystemDirectory directory, UserFactsCache userFac
 /// <summary>The portal's words, Swedish first.</summary>
 public static class PortalText
 {
+    public static readonly PersonText ServiceName = new("Skolans portal", "The school portal");
     public static readonly PersonText Title = new("Skolans system", "The school's systems");
-    public static readonly PersonText SignedInAs = new("Inloggad som {0} (tillitsnivå {1}).", "Signed in as {0} (assurance level {1}).");
+    public static readonly PersonText SignedInAs = new("Inloggad som {0} med tillitsnivå {1}.", "Signed in as {0} at assurance level {1}.");
     public static readonly PersonText UnknownLevel = new("okänd", "unknown");
     public static readonly PersonText SignInToSee = new("Logga in för att se de system du kan använda.", "Sign in to see the systems you can use.");
     public static readonly PersonText SignIn = new("Logga in", "Sign in");
