@@ -26,7 +26,9 @@ public static class FederationSession
     public static AuthenticationBuilder AddFederationSession(this AuthenticationBuilder builder, TimeSpan lifetime) =>
         builder.AddCookie(Scheme, o =>
         {
-            o.Cookie.Name = "federation.session";
+            // Not the gateway's cookie name: cookies are per host, not per port, so on one host (the
+            // loopback demo) the two would overwrite each other and single sign-on and sign-out break.
+            o.Cookie.Name = "federation.idp";
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Lax;
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;

@@ -2,6 +2,7 @@ using Federation.Core.Access;
 using Federation.Core.Text;
 using Federation.Gateway.Identity;
 using Federation.Gateway.Routing;
+using Federation.Ui;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Federation.Gateway.Pages.Portal;
@@ -28,7 +29,7 @@ public sealed class IndexModel(SystemDirectory directory, UserFactsCache userFac
         // The same facts the gateway's gate decides on (Proxy/SystemGateMiddleware.cs).
         PersonFacts person = userFacts.For(User).Attributes;
         SignedIn = true;
-        PersonName = User.Identity.Name ?? person.Subject ?? "?";
+        PersonName = FederationUi.DisplayName(User) ?? person.Subject ?? "?";
         Level = person.Acr ?? PortalText.UnknownLevel.Current;
         Tiles = PortalTiles.For(directory.Current, person, Request.Scheme);
     }

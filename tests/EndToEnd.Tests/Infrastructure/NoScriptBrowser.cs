@@ -15,8 +15,6 @@ public sealed class NoScriptBrowser(LoginForm person) : IDisposable
 {
     private const int MaxHops = 20;
 
-    public NoScriptBrowser(LoginForm person, CookieContainer cookies) : this(person) => Cookies = cookies;
-
     public CookieContainer Cookies { get; } = new();
 
     private HttpClient? _http;
@@ -33,13 +31,6 @@ public sealed class NoScriptBrowser(LoginForm person) : IDisposable
     public List<HtmlForm> Posted { get; } = [];
 
     public async Task<Landed> OpenAsync(Uri address) => await WalkAsync(address, await GetAsync(address));
-
-    /// <summary>Submits the form on <paramref name="page"/> (e.g. a sign-out button) and walks on from there.</summary>
-    public async Task<Landed> SubmitAsync(Landed page)
-    {
-        var form = HtmlForm.Read(page.Address, page.Html);
-        return await WalkAsync(form.Action, await Http.PostAsync(form.Action, form.Submit()));
-    }
 
     private Task<HttpResponseMessage> GetAsync(Uri address)
     {
