@@ -79,16 +79,15 @@ public sealed class DemoRegister(InventoryDbContext db, AuditChain chain, TimePr
                 legalBasis: ["e"],
                 subjects: ["elever", "vardnadshavare", "personal", "medborgare"],
                 // The idp and the register process these; the gateway itself is released only its
-                // access decision's inputs and the name its portal greets the person by (below): each
-                // backend's own list reaches it through a per-system token (token exchange), never
-                // through the gateway's sign-in.
+                // access decision's inputs (below): each backend's own list reaches it through a
+                // per-system token (token exchange), never through the gateway's sign-in.
                 categories: [Identifier, Name, Contact, PersonalIdentityNumber, Role, SchoolUnit, Affiliation, Group, Assurance],
                 recipients: ["Anslutna system, var och ett enligt sin utlämningslista i registret"],
                 retention: "Inloggningshändelser gallras 90 dagar efter inloggningen. Revisionsloggen över registret bevaras enligt dokumenthanteringsplanen.",
                 retentionDays: 90,
                 security: ["TLS i all trafik", "Signerade token och SAML-intyg", "Hashkedjad revisionslogg", "Rollstyrd behörighet, MFA för registeradministratörer"],
                 dpia: true),
-            Policy([], Federation.Core.Access.AssuranceLevel.Loa2.Name, ["name", "roles", "school_units", "groups", "acr"])),
+            Policy([], Federation.Core.Access.AssuranceLevel.Loa2.Name, ["roles", "school_units", "groups", "acr"])),
 
         // The register itself: its administrators sign in on the API reference page (/scalar) with
         // authorization code + PKCE as a public client, and write with the resulting token; the
