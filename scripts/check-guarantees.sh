@@ -38,6 +38,15 @@ mutation "gateway: a signing-key change applies without restart" "ignore configu
 mutation "gateway: reserved paths cannot be claimed by a system" "no reserved-path check" \
   core/Integration/IntegrationRules.cs 's/return GatewayReservedPaths\.Any(/return false \&\& GatewayReservedPaths.Any(/' \
   tests/Gateway.Tests "FullyQualifiedName~ReservedPathTests"
+mutation "gateway: the portal never links a launch URL the endpoint rule refuses" "launch URL used unchecked" \
+  gateway/Pages/Portal/PortalTiles.cs 's/if (system\.LaunchUrl is { } launch \&\& IntegrationRules\.EndpointUrlProblem(launch) is null)/if (system.LaunchUrl is { } launch \&\& (IntegrationRules.EndpointUrlProblem(launch) is null || launch.Length > 0))/' \
+  tests/Gateway.Tests "FullyQualifiedName~PortalTilesTests.A_launch_url_the_endpoint_rule_refuses"
+mutation "gateway: a signed-out session's cookie is refused" "ended sessions not checked" \
+  gateway/Identity/SessionRenewal.cs 's/sessionId is null || endedSessions\.IsEnded(sessionId))/sessionId is null || (endedSessions.IsEnded(sessionId) \&\& sessionId.Length < 0))/' \
+  tests/EndToEnd.Tests "FullyQualifiedName~PortalTests.Signing_out_ends_the_gateway_session_for_good"
+mutation "register: a launch URL must pass the endpoint rule" "launch URL not validated" \
+  inventory/Domain/SystemValidator.cs 's/errors\.Rule("integration\.launchUrl", IntegrationRules\.EndpointUrlProblem(integration\.LaunchUrl));/_ = integration.LaunchUrl;/' \
+  tests/Inventory.Tests "FullyQualifiedName~IntegrationRulesApiSqliteTests.Integration_fields_a_consumer_cannot_apply"
 mutation "gateway: silent backend is 504" "timeouts reported as 503" \
   gateway/Proxy/UpstreamErrorMiddleware.cs 's/if (error\.Error == ForwarderError\.RequestTimedOut)/if (error.Error == ForwarderError.NoAvailableDestinations)/' \
   tests/Gateway.Tests "FullyQualifiedName~UpstreamTimeoutTests.A_backend_that_accepts_and_never_answers"

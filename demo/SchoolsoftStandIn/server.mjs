@@ -112,7 +112,9 @@ function profilePage(profile) {
 async function main() {
   const idp = await fetchIdpMetadata();
   let saml;
-  const server = createServer(async (request, response) => {
+  // Every demo service shares the host 127.0.0.1, and a browser sends each one the others' cookies
+  // too (cookies are per host, not per port): room for more than Node's 16 KB of headers.
+  const server = createServer({ maxHeaderSize: 64 * 1024 }, async (request, response) => {
     try {
       const url = new URL(request.url, "http://localhost");
       if (!saml) {
