@@ -112,6 +112,8 @@ public sealed class SessionCookieTests(FakeClockGatewayRig rig) : IClassFixture<
         {
             // As the sign-in stamps it: sessions without it have no known age and are ended.
             [SessionRenewal.SignedInItem] = rig.Clock.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            // The session's id, which a sign-out ends (EndedSessions); a session without one is ended too.
+            [SessionRenewal.SessionIdItem] = Guid.NewGuid().ToString("N"),
         })
         { IssuedUtc = rig.Clock.GetUtcNow(), ExpiresUtc = expires };
         // What the gateway exchanges for each system's own token (the test issuer's stand-in for a refresh token).
