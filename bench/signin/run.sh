@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Sign-in benchmark: whole sign-ins of one person through the gateway (portal → authorize → login
+# form → code → token → callback → backend page), each from a fresh cookie jar, one at a time, and
+# the CPU time each service spent per sign-in (user+system from /proc/<pid>/stat before and after,
+# minus what the same process spends idle over as long). The federation runs as ./run.sh starts it
+# (demo register, demo users, SQLite, the usual ports 5000/5100/5300/5400) in a throw-away folder.
+#   bench/signin/run.sh     (SIGNINS=20 WARMUP=15 IDLE=5 to change; ENVIRONMENT=Development;
+#                            PROFILE="idp gateway" writes a dotnet-trace CPU sample of each service
+#                            named (idp, gateway, inventory, procapita) over the measured sign-ins to
+#                            /tmp/signin-<name>.nettrace; its CPU figures then include the tracing)
+# Exits non-zero only when something fails (a sign-in that does not reach the backend's page).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$(pwd)
+export PATH="$PATH:$HOME/.dotnet/tools"
+SIGNINS=${SIGNINS:-20} WARMUP=${WARMUP:-15} IDLE=${IDLE:-5} ENVIRONMENT=${ENVIRONMENT:-Development}
+for p in 5300 5100 5400 5000 6300 6100 6400 6000; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "port $p is taken (is ./run.sh running?)" >&2; exit 1; fi
+done
+
+echo "Building (Release)…" >&2
+dotnet build Federation.Services.slnf -c Release -nologo -v q >&2
+
+work=$(mktemp -d /tmp/federation-bench-signin.XXXXXX)
+mkdir -p "$work/data"
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+declare -A pid_of
+# One person signs in again and again here: the per-account attempt limit (a defence against
+# guessing one account's password) is raised to its maximum for this run only.
+start() { # name folder dll port
+  local name=$1 bin="$root/$2/bin/Release/net10.0" dll=$3 port=$4
+  (cd "$work" && exec env ASPNETCORE_ENVIRONMENT="$ENVIRONMENT" Database__SeedDemo=true Idp__SeedDemoUsers=true \
+    Management__Port=$(( port + 1000 )) Login__AttemptsPerAccount=10000 Feed__CachePath="$work/data/$name-feed.json" \
+    dotnet "$bin/$dll" --contentRoot "$bin" --urls "http://127.0.0.1:$port") >"$work/$name.log" 2>&1 &
+  pids+=($!); pid_of[$name]=$!
+  for _ in $(seq 1 240); do
+    curl -fsS -o /dev/null "http://127.0.0.1:$port/health/live" 2>/dev/null && return 0
+    kill -0 "${pid_of[$name]}" 2>/dev/null || break
+    sleep 0.5
+  done
+  echo "$name did not start:" >&2; tail -n 30 "$work/$name.log" >&2; exit 1
+}
+start inventory inventory Federation.Inventory.dll 5300
+start idp idp Federation.Idp.dll 5100
+start procapita demo/ProCapitaStandIn Federation.Demo.ProCapita.dll 5400
+start gateway gateway Federation.Gateway.dll 5000
+services=(idp gateway inventory procapita)
+
+cpu_ms() { # pid → user+system CPU ms so far
+  awk -v tck="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print ($12 + $13) * 1000 / tck }' "/proc/$1/stat"
+}
+snapshot() { local out=""; for s in "${services[@]}"; do out+="$(cpu_ms "${pid_of[$s]}") "; done; echo "$out"; }
+total() { awk '{ for (i = 1; i <= NF; i++) s += $i; print s }' <<<"$1"; }
+# Waits (at most 30 s) until the services together spend under 50 ms of CPU per second: the JIT
+# recompiles in the background for a while after a burst of new work.
+settle() {
+  local a b
+  for _ in $(seq 1 30); do
+    a=$(total "$(snapshot)"); sleep 1; b=$(total "$(snapshot)")
+    awk -v a="$a" -v b="$b" 'BEGIN { exit !(b - a < 50) }' && return 0
+  done
+}
+run_signins() { SIGNINS=$1 node bench/signin/signin.mjs; }
+
+# The gateway routes /procapita/ once it has read the register's feed.
+for _ in $(seq 1 120); do
+  [[ $(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:5000/procapita/) == 302 ]] && break; sleep 0.5
+done
+# Warm-up: the JIT (tiered PGO) recompiles the hot paths during the first sign-ins.
+warm=$(run_signins "$WARMUP")
+[[ $(node -p "JSON.parse(process.argv[1]).errors" "$warm") == 0 ]] || { echo "warm-up failed: $warm" >&2; tail -n 20 "$work"/*.log >&2; exit 1; }
+
+# Idle: what each service spends with nobody signing in (feed polls, metrics, timers), measured
+# before and after the sign-ins and averaged.
+settle
+idle_before=($(snapshot)); sleep "$IDLE"; idle_after=($(snapshot))
+
+# dotnet-trace stops when a line arrives on its standard input (a background job ignores SIGINT).
+declare -A trace_fd
+trace_pids=()
+for name in ${PROFILE:-}; do
+  mkfifo "$work/trace-$name.in"
+  dotnet-trace collect -p "${pid_of[$name]}" --profile cpu-sampling -o "/tmp/signin-$name.nettrace" \
+    <"$work/trace-$name.in" >"$work/trace-$name.log" 2>&1 &
+  trace_pids+=($!)
+  exec {fd}>"$work/trace-$name.in"; trace_fd[$name]=$fd
+done
+if [[ -n ${PROFILE:-} ]]; then sleep 3; fi
+
+before=($(snapshot))
+result=$(run_signins "$SIGNINS")
+after=($(snapshot))
+
+for name in ${PROFILE:-}; do echo >&"${trace_fd[$name]}"; done
+for p in "${trace_pids[@]}"; do wait "$p" || true; done
+if [[ -n ${PROFILE:-} ]]; then ls -la /tmp/signin-*.nettrace >&2; fi
+
+settle
+idle2_before=($(snapshot)); sleep "$IDLE"; idle2_after=($(snapshot))
+for i in "${!idle_before[@]}"; do
+  idle_after[$i]=$(awk -v a="${idle_after[$i]}" -v b="${idle_before[$i]}" -v c="${idle2_after[$i]}" -v d="${idle2_before[$i]}" 'BEGIN { print b + ((a - b) + (c - d)) / 2 }')
+done
+
+hash="ASP.NET Core Identity PasswordHasher V3 defaults: PBKDF2-HMAC-SHA512, 100000 iterations, 128-bit salt, 256-bit subkey"
+node - "$result" "$IDLE" "$(cat /proc/loadavg)" "$hash" "${services[*]}" "${idle_before[*]}" "${idle_after[*]}" "${before[*]}" "${after[*]}" <<'JS'
+const [result, idle, load, hash, names, ib, ia, b, a] = process.argv.slice(2);
+const r = JSON.parse(result), n = names.split(" "), num = (s) => s.trim().split(/\s+/).map(Number);
+const [idleBefore, idleAfter, before, after] = [ib, ia, b, a].map(num);
+const ok = r.signins - r.errors;
+console.log(`${r.signins} sign-ins of one person, one at a time, fresh cookie jar each: ${ok} reached the backend's page, ${r.errors} errors${r.firstError ? ` (first: ${r.firstError})` : ""}`);
+console.log(`${(ok / r.seconds).toFixed(1)} sign-ins/s (${(1000 * r.seconds / r.signins).toFixed(0)} ms each, ${(r.hops / Math.max(ok, 1)).toFixed(0)} requests each)`);
+console.log(`password hash: ${hash}`);
+console.log("");
+console.log("| service   | CPU ms per sign-in (idle subtracted) | idle CPU ms/s |");
+console.log("|-----------|-------------------------------------:|--------------:|");
+let total = 0;
+n.forEach((name, i) => {
+  const idleRate = (idleAfter[i] - idleBefore[i]) / Number(idle);
+  const per = ((after[i] - before[i]) - idleRate * r.seconds) / Math.max(ok, 1);
+  total += per;
+  console.log(`| ${name.padEnd(9)} | ${per.toFixed(1).padStart(36)} | ${idleRate.toFixed(1).padStart(13)} |`);
+});
+console.log(`| ${"all".padEnd(9)} | ${total.toFixed(1).padStart(36)} |               |`);
+console.log(`load average: ${load.split(" ").slice(0, 3).join(" ")} (2 cores)   ${new Date().toISOString()}`);
+process.exitCode = r.errors > 0 ? 1 : 0;
+JS
