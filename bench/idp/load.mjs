@@ -27,19 +27,21 @@ const cpuMs = () => {
   return (Number(fields[11]) + Number(fields[12])) * 1000 / clockTicks;
 };
 // CPU of .NET's background recompilation threads (tiered JIT), which a loaded machine stretches
-// over many seconds of a run: reported apart, so the steady state shows (0 for node).
-const jitMs = () => {
-  if (!serverPid) return NaN;
-  let sum = 0;
+// over many seconds of a run: reported apart, so the steady state shows (0 for node). Per thread,
+// as such a thread may end and another start; one that ended meanwhile is not counted.
+const jitThreads = () => {
+  const threads = new Map();
+  if (!serverPid) return threads;
   for (const task of readdirSync(`/proc/${serverPid}/task`)) {
     try {
       if (!readFileSync(`/proc/${serverPid}/task/${task}/comm`, 'utf8').startsWith('.NET Tiered')) continue;
       const fields = readFileSync(`/proc/${serverPid}/task/${task}/stat`, 'utf8').split(') ')[1].split(' ');
-      sum += (Number(fields[11]) + Number(fields[12])) * 1000 / clockTicks;
+      threads.set(task, (Number(fields[11]) + Number(fields[12])) * 1000 / clockTicks);
     } catch { /* the thread ended */ }
   }
-  return sum;
+  return threads;
 };
+const jitSince = (start) => [...jitThreads()].reduce((sum, [task, ms]) => sum + ms - (start.get(task) ?? 0), 0);
 const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
 
 const post = () => new Promise((resolve) => {
@@ -64,19 +66,19 @@ const t0 = Date.now();
 const measureFrom = t0 + warmup;
 const stopAt = measureFrom + duration;
 let measuredStart = 0;
-let cpuAtStart = NaN, jitAtStart = NaN;
+let cpuAtStart = NaN, jitAtStart = new Map();
 async function worker() {
   while (Date.now() < stopAt && sent < maxRequests) {
     sent++;
     const r = await post();
     const now = Date.now();
     if (now < measureFrom) continue;
-    if (!measuredStart) { measuredStart = now; cpuAtStart = cpuMs(); jitAtStart = jitMs(); }
+    if (!measuredStart) { measuredStart = now; cpuAtStart = cpuMs(); jitAtStart = jitThreads(); }
     if (r.ok) latencies.push(r.ms); else errors++;
   }
 }
 await Promise.all(Array.from({ length: concurrency }, worker));
-const cpuUsed = cpuMs() - cpuAtStart, jitUsed = jitMs() - jitAtStart;
+const cpuUsed = cpuMs() - cpuAtStart, jitUsed = jitSince(jitAtStart);
 const elapsed = (Date.now() - (measuredStart || measureFrom)) / 1000;
 latencies.sort((a, b) => a - b);
 const pct = (p) => latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] : NaN;
