@@ -26,6 +26,9 @@ public sealed record SystemRecord(
     ProcessingRecord Processing,
     AccessPolicy Access)
 {
+    /// <summary>TEMPORARY until the foundation lands: user names of the system's owners.</summary>
+    public IReadOnlyList<string> OwnerAccounts { get; init; } = [];
+
     /// <summary>True when the federation signs users in to it or proxies to it.</summary>
     public bool HasLiveFederation =>
         Integration is { } i && (i.SamlSp is not null || i.OidcClient is not null || i.Backend is not null);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Federation.Core.Feed;
 using Federation.Inventory.Domain;
 using Federation.Inventory.Infrastructure;
@@ -48,7 +49,30 @@ public sealed record ImportResult(
     IReadOnlyList<string> Created,
     IReadOnlyList<string> Updated,
     IReadOnlyList<string> Unchanged,
-    IReadOnlyList<RowError> Errors);
+    IReadOnlyList<RowError> Errors)
+{
+    /// <summary>Per system what the import does (or did): for the preview page; not in the API's answer.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<ImportItem> Items { get; init; } = [];
+
+    /// <summary>The register version the plan was made on (after a write: the new version).</summary>
+    [JsonIgnore]
+    public long RegisterVersion { get; init; }
+
+    /// <summary>True when the register changed after the preview this import was asked to apply; nothing was written.</summary>
+    [JsonIgnore]
+    public bool Stale { get; init; }
+}
+
+public enum ImportItemStatus
+{
+    New,
+    Changed,
+    Unchanged,
+}
+
+/// <summary>One system of an import: its row, what happens to it, and the record before (null when new) and after.</summary>
+public sealed record ImportItem(int Row, string Id, ImportItemStatus Status, SystemRecord? Before, SystemRecord After);
 
 /// <summary>Reads and writes systems; every write is audited and bumps the register version.</summary>
 public sealed class SystemStore(InventoryDbContext db, AuditChain chain, TimeProvider time, RegisterChangeSignal signal)
@@ -197,13 +221,71 @@ public sealed class SystemStore(InventoryDbContext db, AuditChain chain, TimePro
 
     /// <summary>
     /// Upserts every row in one transaction. Rows equal to what is stored change nothing, so
-    /// importing the same file twice is harmless. Any error leaves the register untouched.
+    /// importing the same file twice is harmless. Any error leaves the register untouched. With
+    /// <paramref name="expectedRegisterVersion"/> (the version a preview was made on) nothing is
+    /// written when the register has changed since: the answer is the new preview, marked stale.
     /// </summary>
-    public async Task<ImportResult> ImportAsync(IReadOnlyList<ImportRow> rows, string actor, CancellationToken ct)
+    public async Task<ImportResult> ImportAsync(IReadOnlyList<ImportRow> rows, string actor, CancellationToken ct, long? expectedRegisterVersion = null)
     {
-        List<string> created = [], updated = [], unchanged = [];
-        List<RowError> errors = [];
         await using var tx = await RegisterTransaction.BeginAsync(db, chain, actor, time, ct);
+        var plan = await PlanAsync(rows, tx, ct);
+        if (plan.Errors.Count > 0)
+        {
+            // Nothing was written; disposing the transaction releases the lock.
+            return new ImportResult(false, [], [], [], plan.Errors) { Items = plan.Items, RegisterVersion = plan.RegisterVersion };
+        }
+
+        if (expectedRegisterVersion is { } expected && expected != plan.RegisterVersion)
+        {
+            return new ImportResult(false, [], [], [], []) { Items = plan.Items, RegisterVersion = plan.RegisterVersion, Stale = true };
+        }
+
+        List<string> created = [], updated = [], unchanged = [];
+        foreach (var item in plan.Items)
+        {
+            var (before, after) = (item.Before, item.After);
+            if (item.Status == ImportItemStatus.Unchanged)
+            {
+                unchanged.Add(after.Id);
+                continue;
+            }
+
+            var version = tx.NextVersion();
+            if (before is null)
+            {
+                db.Systems.Add(SystemRows.NewRow(after, version, tx.Now));
+                tx.Audit("import-create", "system:" + after.Id, null, AuditJson(after));
+                created.Add(after.Id);
+            }
+            else
+            {
+                plan.Stored[after.Id].Fill(after, version, tx.Now);
+                tx.Audit("import-update", "system:" + after.Id, AuditJson(before), AuditJson(after));
+                updated.Add(after.Id);
+            }
+        }
+
+        await CommitAsync(tx, ct);
+        return new ImportResult(true, created, updated, unchanged, []) { Items = plan.Items, RegisterVersion = tx.State.Version };
+    }
+
+    /// <summary>
+    /// What <see cref="ImportAsync"/> would do, writing nothing: each system new, changed or
+    /// unchanged with its before and after, the row errors, and the register version it was
+    /// computed on (a dry run in the same lock and with the same checks as the import).
+    /// </summary>
+    public async Task<ImportResult> PreviewImportAsync(IReadOnlyList<ImportRow> rows, string actor, CancellationToken ct)
+    {
+        await using var tx = await RegisterTransaction.BeginAsync(db, chain, actor, time, ct);
+        var plan = await PlanAsync(rows, tx, ct);
+        return new ImportResult(false, [], [], [], plan.Errors) { Items = plan.Items, RegisterVersion = plan.RegisterVersion };
+    }
+
+    private sealed record ImportPlan(List<ImportItem> Items, List<RowError> Errors, Dictionary<string, SystemRow> Stored, long RegisterVersion);
+
+    private async Task<ImportPlan> PlanAsync(IReadOnlyList<ImportRow> rows, RegisterTransaction tx, CancellationToken ct)
+    {
+        List<RowError> errors = [];
 
         // Two queries for the whole file: the rows it touches, and the integration keys of the rest.
         var ids = rows.Select(r => r.Id).ToList();
@@ -211,11 +293,10 @@ public sealed class SystemStore(InventoryDbContext db, AuditChain chain, TimePro
         var others = await db.Systems.AsNoTracking().Where(s => !ids.Contains(s.Id))
             .Select(s => new { s.Id, s.ClientId, s.SamlEntityId, s.PublicPath }).ToListAsync(ct);
 
-        var planned = new List<(ImportRow Row, SystemRow? Stored, SystemRecord? Before, SystemRecord After)>();
+        var planned = new List<(ImportRow Row, SystemRecord? Before, SystemRecord After)>();
         foreach (var row in rows)
         {
-            var existing = stored.GetValueOrDefault(row.Id);
-            var before = existing?.ToRecord();
+            var before = stored.GetValueOrDefault(row.Id)?.ToRecord();
             var after = SystemValidator.Normalize(row.Build(before)).KeepingSecretOf(before);
             if (SystemValidator.Validate(after) is { Count: > 0 } invalid)
             {
@@ -223,7 +304,7 @@ public sealed class SystemStore(InventoryDbContext db, AuditChain chain, TimePro
                 continue;
             }
 
-            planned.Add((row, existing, before, after));
+            planned.Add((row, before, after));
         }
 
         // Integration identifiers must stay unique in the register as it will be after the import.
@@ -236,7 +317,7 @@ public sealed class SystemStore(InventoryDbContext db, AuditChain chain, TimePro
             }
         }
 
-        foreach (var (row, _, _, after) in planned)
+        foreach (var (row, _, after) in planned)
         {
             var i = after.Integration;
             foreach (var key in IntegrationKeys(i?.OidcClient?.ClientId, i?.SamlSp?.EntityId, i?.Backend?.PublicPath))
@@ -252,37 +333,12 @@ public sealed class SystemStore(InventoryDbContext db, AuditChain chain, TimePro
             }
         }
 
-        if (errors.Count > 0)
-        {
-            // Nothing was written; disposing the transaction releases the lock.
-            return new ImportResult(false, [], [], [], errors.OrderBy(e => e.Row).ToList());
-        }
-
-        foreach (var (_, existing, before, after) in planned)
-        {
-            if (before is not null && JsonSerializer.Serialize(before, SystemRows.Json) == JsonSerializer.Serialize(after, SystemRows.Json))
-            {
-                unchanged.Add(after.Id);
-                continue;
-            }
-
-            var version = tx.NextVersion();
-            if (existing is null)
-            {
-                db.Systems.Add(SystemRows.NewRow(after, version, tx.Now));
-                tx.Audit("import-create", "system:" + after.Id, null, AuditJson(after));
-                created.Add(after.Id);
-            }
-            else
-            {
-                existing.Fill(after, version, tx.Now);
-                tx.Audit("import-update", "system:" + after.Id, AuditJson(before!), AuditJson(after));
-                updated.Add(after.Id);
-            }
-        }
-
-        await CommitAsync(tx, ct);
-        return new ImportResult(true, created, updated, unchanged, []);
+        var items = planned.Select(p => new ImportItem(p.Row.Row, p.After.Id,
+            p.Before is null ? ImportItemStatus.New
+            : JsonSerializer.Serialize(p.Before, SystemRows.Json) == JsonSerializer.Serialize(p.After, SystemRows.Json) ? ImportItemStatus.Unchanged
+            : ImportItemStatus.Changed,
+            p.Before, p.After)).ToList();
+        return new ImportPlan(items, errors.OrderBy(e => e.Row).ToList(), stored, tx.State.Version);
     }
 
     private static IEnumerable<(string Field, string Key)> IntegrationKeys(string? clientId, string? entityId, string? publicPath)
