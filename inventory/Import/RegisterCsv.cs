@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Federation.Core.Feed;
+using Federation.Core.Text;
 using Federation.Inventory.Domain;
 using Federation.Inventory.Register;
 
@@ -19,7 +20,7 @@ public static class RegisterCsv
     private delegate SystemRecord Apply(SystemRecord record, string value);
 
     /// <summary>One column: how a cell sets the field, how the field is written back (export), and what a cell must look like.</summary>
-    private sealed record Column(string Name, Apply Set, Func<SystemRecord, string?> Get, Func<string, string?>? Check = null);
+    private sealed record Column(string Name, Apply Set, Func<SystemRecord, string?> Get, Func<string, PersonText?>? Check = null);
 
     /// <summary>The phases as a person writes them (the import reads them back); never an enum name.</summary>
     private static readonly Dictionary<LifecyclePhase, string> LifecycleWords = new()
@@ -42,7 +43,8 @@ public static class RegisterCsv
         new("owner", (r, v) => r with { Owner = v }, r => r.Owner),
         new("administrator", (r, v) => r with { Administrator = v }, r => r.Administrator),
         new("lifecycle", (r, v) => r with { Lifecycle = ParseLifecycle(v)!.Value }, r => LifecycleWords[r.Lifecycle],
-            v => ParseLifecycle(v) is null ? $"'{v}' is not a lifecycle phase; use one of {string.Join(", ", Enum.GetNames<LifecyclePhase>())} (Swedish spelling with å, ä, ö and spaces is fine)." : null),
+            v => ParseLifecycle(v) is null ? new PersonText($"”{v}” är ingen livscykelfas; använd en av {string.Join(", ", LifecycleWords.Values)}.",
+                $"'{v}' is not a lifecycle phase; use one of {string.Join(", ", Enum.GetNames<LifecyclePhase>())} (Swedish spelling with å, ä, ö and spaces is fine).") : null),
         new("controller", (r, v) => r with { Processing = r.Processing with { Controller = v } }, r => r.Processing.Controller),
         new("controller_contact", (r, v) => r with { Processing = r.Processing with { ControllerContact = v } }, r => r.Processing.ControllerContact),
         new("dpo", (r, v) => r with { Processing = r.Processing with { DataProtectionOfficer = Blank(v) } }, r => r.Processing.DataProtectionOfficer),
@@ -61,7 +63,7 @@ public static class RegisterCsv
         new("retention", (r, v) => r with { Processing = r.Processing with { Retention = Blank(v) } }, r => r.Processing.Retention),
         new("retention_days", (r, v) => r with { Processing = r.Processing with { RetentionDays = v.Length == 0 ? null : int.Parse(v, CultureInfo.InvariantCulture) } },
             r => r.Processing.RetentionDays?.ToString(CultureInfo.InvariantCulture),
-            v => v.Length == 0 || int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out _) ? null : $"'{v}' is not a whole number of days."),
+            v => v.Length == 0 || int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out _) ? null : new PersonText($"”{v}” är inget heltal (antal dagar).", $"'{v}' is not a whole number of days.")),
         new("security_measures", (r, v) => r with { Processing = r.Processing with { SecurityMeasures = List(v) } }, r => Join(r.Processing.SecurityMeasures)),
         new("processor", (r, v) => r with
         {
@@ -70,13 +72,13 @@ public static class RegisterCsv
         new("processor_agreement_signed", (r, v) => r.Processing.Processor is null ? r
             : r with { Processing = r.Processing with { Processor = r.Processing.Processor with { AgreementSigned = ParseBool(v) ?? false } } },
             r => r.Processing.Processor is { } p ? YesNo(p.AgreementSigned) : null,
-            v => v.Length == 0 || ParseBool(v) is not null ? null : $"'{v}' is not yes or no (ja/nej, yes/no, true/false)."),
+            v => v.Length == 0 || ParseBool(v) is not null ? null : NotYesOrNo(v)),
         new("processor_agreement_expires", (r, v) => r.Processing.Processor is null ? r
             : r with { Processing = r.Processing with { Processor = r.Processing.Processor with { AgreementExpires = v.Length == 0 ? null : DateOnly.ParseExact(v, "yyyy-MM-dd", CultureInfo.InvariantCulture) } } },
             r => r.Processing.Processor?.AgreementExpires?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            v => v.Length == 0 || DateOnly.TryParseExact(v, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _) ? null : $"'{v}' is not a date (yyyy-MM-dd)."),
+            v => v.Length == 0 || DateOnly.TryParseExact(v, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _) ? null : new PersonText($"”{v}” är inget datum (åååå-mm-dd).", $"'{v}' is not a date (yyyy-MM-dd).")),
         new("dpia_done", (r, v) => r with { Processing = r.Processing with { DpiaDone = ParseBool(v) ?? false } }, r => YesNo(r.Processing.DpiaDone),
-            v => v.Length == 0 || ParseBool(v) is not null ? null : $"'{v}' is not yes or no (ja/nej, yes/no, true/false)."),
+            v => v.Length == 0 || ParseBool(v) is not null ? null : NotYesOrNo(v)),
         new("roles", (r, v) => r with { Access = r.Access with { Roles = List(v) } }, r => Join(r.Access.Roles)),
         new("groups", (r, v) => r with { Access = r.Access with { Groups = List(v) } }, r => Join(r.Access.Groups)),
         new("school_units", (r, v) => r with { Access = r.Access with { SchoolUnits = List(v) } }, r => Join(r.Access.SchoolUnits)),
@@ -96,7 +98,7 @@ public static class RegisterCsv
         var records = ReadRecords(text.TrimStart('\uFEFF'));
         if (records.Count == 0)
         {
-            errors.Add(new RowError(1, null, "$", "The file is empty; the first row must name the columns."));
+            errors.Add(RowError.Of(1, null, "$", new("Filen är tom; första raden ska namnge kolumnerna.", "The file is empty; the first row must name the columns.")));
             return (rows, errors);
         }
 
@@ -107,7 +109,8 @@ public static class RegisterCsv
             var column = Columns.FirstOrDefault(c => c.Name == name);
             if (column is null && name.Length > 0)
             {
-                errors.Add(new RowError(1, null, name, $"Unknown column '{name}'; the columns are {string.Join(", ", Columns.Select(c => c.Name))}."));
+                errors.Add(RowError.Of(1, null, name, new($"Okänd kolumn ”{name}”; kolumnerna är {string.Join(", ", Columns.Select(c => c.Name))}.",
+                    $"Unknown column '{name}'; the columns are {string.Join(", ", Columns.Select(c => c.Name))}.")));
             }
 
             columns.Add(column);
@@ -115,7 +118,7 @@ public static class RegisterCsv
 
         foreach (var missing in RequiredColumns.Where(r => !header.Contains(r)))
         {
-            errors.Add(new RowError(1, null, missing, $"The column '{missing}' is required."));
+            errors.Add(RowError.Of(1, null, missing, new($"Kolumnen ”{missing}” krävs.", $"The column '{missing}' is required.")));
         }
 
         if (errors.Count > 0)
@@ -135,14 +138,14 @@ public static class RegisterCsv
 
             if (cells.Count != header.Count)
             {
-                errors.Add(new RowError(rowNumber, null, "$", $"The row has {cells.Count} cells but the header has {header.Count}."));
+                errors.Add(RowError.Of(rowNumber, null, "$", new($"Raden har {cells.Count} celler men rubrikraden har {header.Count}.", $"The row has {cells.Count} cells but the header has {header.Count}.")));
                 continue;
             }
 
             var id = cells[header.IndexOf("id")].Trim();
             if (seen.TryGetValue(id, out var earlier))
             {
-                errors.Add(new RowError(rowNumber, id, "id", $"System '{id}' is also on row {earlier}; each system may appear once."));
+                errors.Add(RowError.Of(rowNumber, id, "id", new($"Systemet ”{id}” finns också på rad {earlier}; varje system får förekomma en gång.", $"System '{id}' is also on row {earlier}; each system may appear once.")));
                 continue;
             }
 
@@ -158,7 +161,7 @@ public static class RegisterCsv
                 var value = cells[c].Trim();
                 if (column.Check?.Invoke(value) is { } problem)
                 {
-                    errors.Add(new RowError(rowNumber, id, column.Name, problem));
+                    errors.Add(RowError.Of(rowNumber, id, column.Name, problem));
                 }
                 else
                 {
@@ -273,6 +276,8 @@ public static class RegisterCsv
 
         return records;
     }
+
+    private static PersonText NotYesOrNo(string v) => new($"”{v}” är inte ja eller nej.", $"'{v}' is not yes or no (ja/nej, yes/no, true/false).");
 
     private static string? Blank(string value) => value.Length == 0 ? null : value;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Federation.Core.Feed;
+using Federation.Core.Text;
 using Federation.Inventory.Domain;
 using Federation.Inventory.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -30,10 +31,15 @@ public enum WriteStatus
     NotFound,
     Conflict,
     PreconditionFailed,
+    /// <summary>The lifecycle change is not a step of <see cref="LifecycleSteps"/>; the record is the stored one.</summary>
+    NotAStep,
 }
 
-/// <summary>What a write did; <paramref name="Field"/> and <paramref name="Message"/> explain a conflict.</summary>
-public sealed record WriteResult(WriteStatus Status, SystemRecord? Record = null, long Version = 0, string? Field = null, string? Message = null);
+/// <summary>What a write did; <paramref name="Field"/> and <paramref name="Message"/> explain a conflict (<see cref="Text"/>: the same for people).</summary>
+public sealed record WriteResult(WriteStatus Status, SystemRecord? Record = null, long Version = 0, string? Field = null, string? Message = null)
+{
+    public PersonText? Text { get; init; }
+}
 
 /// <summary>One row of an import: its row number in the file, the system id, and how it becomes a record.</summary>
 /// <param name="Build">Makes the record from the stored one (null when new), inside the import's transaction,
@@ -41,7 +47,14 @@ public sealed record WriteResult(WriteStatus Status, SystemRecord? Record = null
 public sealed record ImportRow(int Row, string Id, Func<SystemRecord?, SystemRecord> Build);
 
 /// <summary>An import error on one row.</summary>
-public sealed record RowError(int Row, string? Id, string Field, string Message);
+public sealed record RowError(int Row, string? Id, string Field, string Message)
+{
+    /// <summary>The message for people (the import preview); the API answers with <see cref="Message"/>.</summary>
+    [JsonIgnore]
+    public PersonText Words { get => field ?? new PersonText(Message, Message); init; }
+
+    public static RowError Of(int row, string? id, string field, PersonText message) => new(row, id, field, message.En) { Words = message };
+}
 
 /// <summary>What an import did, or why it did nothing.</summary>
 public sealed record ImportResult(
@@ -154,7 +167,10 @@ public sealed class SystemStore(InventoryDbContext db, AuditChain chain, TimePro
         await using var tx = await RegisterTransaction.BeginAsync(db, chain, actor, time, ct);
         if (await db.Systems.AnyAsync(s => s.Id == record.Id, ct))
         {
-            return new WriteResult(WriteStatus.Conflict, Field: "id", Message: $"A system with id '{record.Id}' already exists.");
+            return new WriteResult(WriteStatus.Conflict, Field: "id", Message: $"A system with id '{record.Id}' already exists.")
+            {
+                Text = new($"Det finns redan ett system med id ”{record.Id}”.", $"A system with id '{record.Id}' already exists."),
+            };
         }
 
         var stored = record.KeepingSecretOf(null);
@@ -194,6 +210,38 @@ public sealed class SystemStore(InventoryDbContext db, AuditChain chain, TimePro
         var version = tx.NextVersion();
         row.Fill(after, version, tx.Now);
         tx.Audit("update", "system:" + id, AuditJson(before), AuditJson(after));
+        await CommitAsync(tx, ct);
+        return new WriteResult(WriteStatus.Updated, after.Masked(), version);
+    }
+
+    /// <summary>
+    /// Moves a system one step through its life cycle (<see cref="LifecycleSteps"/>), checked
+    /// under the register's lock against the stored phase, audited as <c>lifecycle</c>.
+    /// </summary>
+    public async Task<WriteResult> StepLifecycleAsync(string id, LifecyclePhase to, long expectedVersion, string actor, CancellationToken ct)
+    {
+        await using var tx = await RegisterTransaction.BeginAsync(db, chain, actor, time, ct);
+        var row = await db.Systems.SingleOrDefaultAsync(s => s.Id == id, ct);
+        if (row is null)
+        {
+            return new WriteResult(WriteStatus.NotFound);
+        }
+
+        if (row.Version != expectedVersion)
+        {
+            return new WriteResult(WriteStatus.PreconditionFailed, row.ToRecord().Masked(), row.Version);
+        }
+
+        var before = row.ToRecord();
+        if (!LifecycleSteps.From(before.Lifecycle).Contains(to))
+        {
+            return new WriteResult(WriteStatus.NotAStep, before.Masked(), row.Version);
+        }
+
+        var after = before with { Lifecycle = to };
+        var version = tx.NextVersion();
+        row.Fill(after, version, tx.Now);
+        tx.Audit("lifecycle", "system:" + id, AuditJson(before), AuditJson(after));
         await CommitAsync(tx, ct);
         return new WriteResult(WriteStatus.Updated, after.Masked(), version);
     }
@@ -298,9 +346,9 @@ public sealed class SystemStore(InventoryDbContext db, AuditChain chain, TimePro
         {
             var before = stored.GetValueOrDefault(row.Id)?.ToRecord();
             var after = SystemValidator.Normalize(row.Build(before)).KeepingSecretOf(before);
-            if (SystemValidator.Validate(after) is { Count: > 0 } invalid)
+            if (SystemValidator.Check(after) is { Count: > 0 } invalid)
             {
-                errors.AddRange(invalid.SelectMany(e => e.Value.Select(m => new RowError(row.Row, row.Id, e.Key, m))));
+                errors.AddRange(invalid.Select(p => RowError.Of(row.Row, row.Id, p.Path, p.Message)));
                 continue;
             }
 
@@ -324,7 +372,7 @@ public sealed class SystemStore(InventoryDbContext db, AuditChain chain, TimePro
             {
                 if (owners.TryGetValue(key, out var owner) && owner != after.Id)
                 {
-                    errors.Add(new RowError(row.Row, row.Id, key.Field, $"'{key.Key}' is already used by system '{owner}'."));
+                    errors.Add(RowError.Of(row.Row, row.Id, key.Field, new($"”{key.Key}” används redan av systemet ”{owner}”.", $"'{key.Key}' is already used by system '{owner}'.")));
                 }
                 else
                 {
@@ -390,19 +438,19 @@ public sealed class SystemStore(InventoryDbContext db, AuditChain chain, TimePro
         if (i?.OidcClient?.ClientId is { } clientId
             && await db.Systems.Where(s => s.Id != record.Id && s.ClientId == clientId).Select(s => s.Id).FirstOrDefaultAsync(ct) is { } a)
         {
-            return Clash("integration.oidcClient.clientId", $"Client id '{clientId}' is already used by system '{a}'.");
+            return Clash("integration.oidcClient.clientId", new($"Klient-id ”{clientId}” används redan av systemet ”{a}”.", $"Client id '{clientId}' is already used by system '{a}'."));
         }
 
         if (i?.SamlSp?.EntityId is { } entityId
             && await db.Systems.Where(s => s.Id != record.Id && s.SamlEntityId == entityId).Select(s => s.Id).FirstOrDefaultAsync(ct) is { } b)
         {
-            return Clash("integration.samlSp.entityId", $"SAML entity id '{entityId}' is already used by system '{b}'.");
+            return Clash("integration.samlSp.entityId", new($"SAML-entitets-id ”{entityId}” används redan av systemet ”{b}”.", $"SAML entity id '{entityId}' is already used by system '{b}'."));
         }
 
         if (i?.Backend?.PublicPath is { } path
             && await db.Systems.Where(s => s.Id != record.Id && s.PublicPath == path).Select(s => s.Id).FirstOrDefaultAsync(ct) is { } c)
         {
-            return Clash("integration.backend.publicPath", $"Gateway path '{path}' is already used by system '{c}'.");
+            return Clash("integration.backend.publicPath", new($"Sökvägen ”{path}” i gatewayn används redan av systemet ”{c}”.", $"Gateway path '{path}' is already used by system '{c}'."));
         }
 
         // The host has no column: the few systems on the gateway are read back (inside the register's
@@ -414,13 +462,13 @@ public sealed class SystemStore(InventoryDbContext db, AuditChain chain, TimePro
                 .Select(s => s.Document).ToListAsync(ct);
             if (candidates.Select(Parse).FirstOrDefault(s => string.Equals(s.Integration?.Backend?.PublicHost, publicHost, StringComparison.OrdinalIgnoreCase)) is { } d)
             {
-                return Clash("integration.backend.publicHost", $"Gateway host '{publicHost}' is already used by system '{d.Id}'.");
+                return Clash("integration.backend.publicHost", new($"Värdnamnet ”{publicHost}” i gatewayn används redan av systemet ”{d.Id}”.", $"Gateway host '{publicHost}' is already used by system '{d.Id}'."));
             }
         }
 
         return null;
 
-        static WriteResult Clash(string field, string message) => new(WriteStatus.Conflict, Field: field, Message: message);
+        static WriteResult Clash(string field, PersonText message) => new(WriteStatus.Conflict, Field: field, Message: message.En) { Text = message };
     }
 
     private static SystemRecord Parse(string document) => JsonSerializer.Deserialize<SystemRecord>(document, SystemRows.Json)!;

@@ -2,10 +2,10 @@ using System.Text.Json;
 using Federation.Core.Integration;
 using Federation.Inventory.Domain;
 using Federation.Inventory.Infrastructure;
-using Federation.Inventory.Pages.Systems;
+using Federation.Inventory.Pages.Register.Systems;
 using Federation.Inventory.Register;
 
-namespace Federation.Inventory.Tests.Pages.Systems;
+namespace Federation.Inventory.Tests.Pages.Register.Systems;
 
 /// <summary>The create and edit forms' model: record ↔ form, the validator's paths → the form's fields, Swedish messages, the merge of a conflict.</summary>
 public sealed class SystemFormTests

@@ -4,7 +4,7 @@ using Federation.Core.Feed;
 using Federation.Core.Text;
 using Federation.Inventory.Domain;
 
-namespace Federation.Inventory.Pages.Systems;
+namespace Federation.Inventory.Pages.Register.Systems;
 
 /// <summary>
 /// A system as the create and edit forms hold it: one entry per form field, named by the field's
