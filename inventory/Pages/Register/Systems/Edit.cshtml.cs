@@ -108,7 +108,7 @@ public sealed class EditModel(SystemStore store) : PageModel
         return problems;
     }
 
-    private IActionResult ShowConflict(SystemRecord current, long currentVersion, SystemForm mine, SystemRecord opened, RegisterPerson person)
+    private PageResult ShowConflict(SystemRecord current, long currentVersion, SystemForm mine, SystemRecord opened, RegisterPerson person)
     {
         var openedForm = SystemForm.FromRecord(opened.Masked());
         var (yours, _) = mine.ToRecord(current.Id);
