@@ -26,7 +26,10 @@ public sealed record SystemRecord(
     ProcessingRecord Processing,
     AccessPolicy Access)
 {
-    /// <summary>TEMPORARY until the foundation lands: user names of the system's owners.</summary>
+    /// <summary>
+    /// User names (<c>preferred_username</c>) of the people who answer for the system as its owner
+    /// in the register: they may edit this system's entry (see <c>RegisterPermissions</c>).
+    /// </summary>
     public IReadOnlyList<string> OwnerAccounts { get; init; } = [];
 
     /// <summary>True when the federation signs users in to it or proxies to it.</summary>
