@@ -37,7 +37,9 @@ public sealed class RegisterEditPagesTests(FederationStack stack)
         return JsonNode.Parse(await client.GetStringAsync($"api/systems/{id}"))!.AsObject();
     }
 
-    private static Task Check(IPage page, string label) => page.GetByLabel(label, new() { Exact = true }).CheckAsync();
+    private static ILocator Field(IPage page, string label) => page.GetByLabel(label, new() { Exact = true });
+
+    private static Task Check(IPage page, string label) => Field(page, label).CheckAsync();
 
     [Fact]
     public async Task The_administrator_creates_fixes_resolves_steps_meets_a_conflict_exports_and_imports()
@@ -49,14 +51,14 @@ public sealed class RegisterEditPagesTests(FederationStack stack)
         await PageAudit.CheckAsync(page, "register-system-new");
 
         // A release whose personal-data category is not registered: the register's rule says so beside the field.
-        await page.GetByLabel("Id (kortnamn) *").FillAsync("skolbiblioteket");
-        await page.GetByLabel("Namn *").FillAsync("Skolbiblioteket");
-        await page.GetByLabel("Kategori *").FillAsync("lärplattform");
-        await page.GetByLabel("Systemägare *").FillAsync("Bildningsförvaltningen");
-        await page.GetByLabel("Systemförvaltare *").FillAsync("Utvecklingsavdelningen");
-        await page.GetByLabel("Personuppgiftsansvarig *").FillAsync("Bildningsnämnden");
-        await page.GetByLabel("Kontaktuppgifter till personuppgiftsansvarig *").FillAsync("bn@kommun.example.se");
-        await page.GetByLabel("Ändamål").FillAsync("Utlån av böcker\nLäsfrämjande");
+        await Field(page, "Id (kortnamn) *").FillAsync("skolbiblioteket");
+        await Field(page, "Namn *").FillAsync("Skolbiblioteket");
+        await Field(page, "Kategori *").FillAsync("lärplattform");
+        await Field(page, "Systemägare *").FillAsync("Bildningsförvaltningen");
+        await Field(page, "Systemförvaltare *").FillAsync("Utvecklingsavdelningen");
+        await Field(page, "Personuppgiftsansvarig *").FillAsync("Bildningsnämnden");
+        await Field(page, "Kontaktuppgifter till personuppgiftsansvarig *").FillAsync("bn@kommun.example.se");
+        await Field(page, "Ändamål").FillAsync("Utlån av böcker\nLäsfrämjande");
         await Check(page, "Allmänt intresse eller myndighetsutövning (art. 6.1 e)");
         await Check(page, "Användaridentitet");
         await Check(page, "Uppgifter om hälsa");
@@ -69,15 +71,14 @@ public sealed class RegisterEditPagesTests(FederationStack stack)
         Assert.Contains("f-access-release-error", await page.Locator("#f-access-release").GetAttributeAsync("aria-describedby") ?? "", StringComparison.Ordinal);
         Assert.Equal("error-summary", await page.EvaluateAsync<string>("() => document.activeElement.id"));
         Assert.Equal("#f-access-release", await page.Locator("#error-summary a").First.GetAttributeAsync("href"));
-        Assert.Equal("Skolbiblioteket", await page.GetByLabel("Namn *").InputValueAsync());
-        Assert.Equal("Utlån av böcker\nLäsfrämjande", await page.GetByLabel("Ändamål").InputValueAsync());
-        Assert.True(await page.GetByLabel("Uppgifter om hälsa").IsCheckedAsync());
+        Assert.Equal("Skolbiblioteket", await Field(page, "Namn *").InputValueAsync());
+        Assert.Equal("Utlån av böcker\nLäsfrämjande", await Field(page, "Ändamål").InputValueAsync());
+        Assert.True(await Field(page, "Uppgifter om hälsa").IsCheckedAsync());
         await PageAudit.CheckAsync(page, "register-system-new-error");
 
         // Fixed: the category is registered. Saved; health data without a DPIA is a finding to resolve.
         await Check(page, "Namn");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Spara systemet" }).ClickAsync();
-        await page.WaitForURLAsync(Url("register/systems/skolbiblioteket"));
+        await SaveAsync(page, "Spara systemet", "register/systems/skolbiblioteket");
         Assert.Equal("Skolbiblioteket", (await SystemAsync("skolbiblioteket"))["name"]!.GetValue<string>());
 
         await page.GotoAsync(Url("register/systems/skolbiblioteket/edit"));
@@ -87,8 +88,7 @@ public sealed class RegisterEditPagesTests(FederationStack stack)
         await finding.GetByRole(AriaRole.Link).ClickAsync();
         Assert.Equal("f-processing-dpiaDone", await page.EvaluateAsync<string>("() => document.activeElement.id"));
         await page.Keyboard.PressAsync("Space");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Spara ändringarna" }).ClickAsync();
-        await page.WaitForURLAsync(Url("register/systems/skolbiblioteket"));
+        await SaveAsync(page, "Spara ändringarna", "register/systems/skolbiblioteket");
         await page.GotoAsync(Url("register/systems/skolbiblioteket/edit"));
         Assert.True(await page.Locator("#no-findings").IsVisibleAsync());
 
@@ -96,8 +96,7 @@ public sealed class RegisterEditPagesTests(FederationStack stack)
         await page.GetByRole(AriaRole.Link, new() { Name = "För till Driftsättning" }).ClickAsync();
         Assert.Contains("Systemet införs", await page.Locator("#meaning").InnerTextAsync(), StringComparison.Ordinal);
         await PageAudit.CheckAsync(page, "register-system-lifecycle");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Ja, för systemet till Driftsättning" }).ClickAsync();
-        await page.WaitForURLAsync(Url("register/systems/skolbiblioteket"));
+        await SaveAsync(page, "Ja, för systemet till Driftsättning", "register/systems/skolbiblioteket");
         Assert.Equal("Driftsattning", (await SystemAsync("skolbiblioteket"))["lifecycle"]!.GetValue<string>());
         await page.GotoAsync(Url("register/systems/skolbiblioteket/lifecycle?to=Avvecklad"));
         Assert.Contains("kan inte hoppas över", await page.Locator("#refusal").InnerTextAsync(), StringComparison.Ordinal);
@@ -107,21 +106,19 @@ public sealed class RegisterEditPagesTests(FederationStack stack)
         // Two browsers edit at once: the second save sees the first one's change and keeps its own input.
         var other = await SignInAsync(browser, "ulf.admin", "register/systems/skolbiblioteket/edit");
         await page.GotoAsync(Url("register/systems/skolbiblioteket/edit"));
-        await other.GetByLabel("Leverantör").FillAsync("Bokbolaget AB");
-        await other.GetByRole(AriaRole.Button, new() { Name = "Spara ändringarna" }).ClickAsync();
-        await other.WaitForURLAsync(Url("register/systems/skolbiblioteket"));
-        await page.GetByLabel("Namn *").FillAsync("Skolbiblioteket i Björkskolan");
+        await Field(other, "Leverantör").FillAsync("Bokbolaget AB");
+        await SaveAsync(other, "Spara ändringarna", "register/systems/skolbiblioteket");
+        await Field(page, "Namn *").FillAsync("Skolbiblioteket i Björkskolan");
         await page.GetByRole(AriaRole.Button, new() { Name = "Spara ändringarna" }).ClickAsync();
 
         var conflict = page.Locator("#conflict");
         Assert.Contains("Någon annan har ändrat systemet medan du redigerade", await conflict.InnerTextAsync(), StringComparison.Ordinal);
         Assert.Contains("Bokbolaget AB", await conflict.Locator("table").First.InnerTextAsync(), StringComparison.Ordinal);
         Assert.Contains("Skolbiblioteket i Björkskolan", await conflict.Locator("table").Last.InnerTextAsync(), StringComparison.Ordinal);
-        Assert.Equal("Skolbiblioteket i Björkskolan", await page.GetByLabel("Namn *").InputValueAsync());
-        Assert.Equal("Bokbolaget AB", await page.GetByLabel("Leverantör").InputValueAsync());
+        Assert.Equal("Skolbiblioteket i Björkskolan", await Field(page, "Namn *").InputValueAsync());
+        Assert.Equal("Bokbolaget AB", await Field(page, "Leverantör").InputValueAsync());
         await PageAudit.CheckAsync(page, "register-system-conflict");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Spara ändringarna" }).ClickAsync();
-        await page.WaitForURLAsync(Url("register/systems/skolbiblioteket"));
+        await SaveAsync(page, "Spara ändringarna", "register/systems/skolbiblioteket");
         var saved = await SystemAsync("skolbiblioteket");
         Assert.Equal("Skolbiblioteket i Björkskolan", saved["name"]!.GetValue<string>());
         Assert.Equal("Bokbolaget AB", saved["vendor"]!.GetValue<string>());
@@ -158,12 +155,11 @@ public sealed class RegisterEditPagesTests(FederationStack stack)
         await using var browser = await Chromium.LaunchAsync(playwright);
         var page = await SignInAsync(browser, "olle.systemagare", "register/systems/procapita/edit");
         await page.WaitForURLAsync(Url("register/systems/procapita/edit"));
-        Assert.NotNull(await page.GetByLabel("Systemägarens konton").GetAttributeAsync("readonly"));
+        Assert.NotNull(await Field(page, "Systemägarens konton").GetAttributeAsync("readonly"));
         await PageAudit.CheckAsync(page, "register-system-edit-owner");
 
-        await page.GetByLabel("Beskrivning").FillAsync("Elevadministration (beskrivningen ändrad av systemägaren).");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Spara ändringarna" }).ClickAsync();
-        await page.WaitForURLAsync(Url("register/systems/procapita"));
+        await Field(page, "Beskrivning").FillAsync("Elevadministration (beskrivningen ändrad av systemägaren).");
+        await SaveAsync(page, "Spara ändringarna", "register/systems/procapita");
         Assert.Equal("Elevadministration (beskrivningen ändrad av systemägaren).", (await SystemAsync("procapita"))["description"]!.GetValue<string>());
 
         await page.GotoAsync(Url("register/systems/lika/edit"));
@@ -191,7 +187,7 @@ public sealed class RegisterEditPagesTests(FederationStack stack)
             MaxRedirects = 0,
         });
         Assert.Equal((int)HttpStatusCode.BadRequest, owners.Status);
-        Assert.Contains("Bara registeradministratörer kan ändra vilka som äger systemet", await owners.TextAsync(), StringComparison.Ordinal);
+        Assert.Contains("Bara registeradministratörer kan ändra vilka som äger systemet", WebUtility.HtmlDecode(await owners.TextAsync()), StringComparison.Ordinal);
         Assert.Equal(before.ToJsonString(), (await SystemAsync("procapita")).ToJsonString());
 
         // The data protection officer reads the register but an edit POST is refused.
@@ -254,6 +250,20 @@ public sealed class RegisterEditPagesTests(FederationStack stack)
         var saved = await SystemAsync("tangentbordet");
         Assert.Equal("Tangentbordssystemet", saved["name"]!.GetValue<string>());
         Assert.Equal("e", saved["processing"]!["legalBasis"]![0]!.GetValue<string>());
+    }
+
+    /// <summary>Presses the button and expects to land on <paramref name="path"/> (a fragment of the page it left may follow); otherwise says what the page shows.</summary>
+    private async Task SaveAsync(IPage page, string button, string path)
+    {
+        await page.GetByRole(AriaRole.Button, new() { Name = button }).ClickAsync();
+        try
+        {
+            await page.WaitForURLAsync(url => url.Split('#')[0] == Url(path), new() { Timeout = 20_000 });
+        }
+        catch (TimeoutException)
+        {
+            throw new InvalidOperationException($"Expected {path} after '{button}', but the page is {page.Url}: {await page.ContentAsync()}");
+        }
     }
 
     /// <summary>Presses Tab until the element with this id has the focus (at most 300 times).</summary>
