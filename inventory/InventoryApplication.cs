@@ -110,14 +110,13 @@ public static class InventoryApplication
 
     public static WebApplication MapInventory(this WebApplication app)
     {
+        // The pages' language (Swedish unless the person chose English); the API stays English and invariant.
+        app.UseRequestLocalization();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
         app.MapFederationUi();
         app.MapRazorPages();
-        app.MapPost(RegisterSignIn.SignOutPath, RegisterSignIn.SignOut)
-            .RequireAuthorization(new Microsoft.AspNetCore.Authorization.AuthorizeAttribute { AuthenticationSchemes = RegisterSignIn.CookieScheme })
-            .ExcludeFromDescription();
         app.MapOpenApi();
         // The redirect URI is this page on the address the browser used; the register's own system
         // (demo: "register") must list it among its client's redirect URIs.

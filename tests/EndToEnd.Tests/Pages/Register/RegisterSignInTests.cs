@@ -33,6 +33,15 @@ public sealed class RegisterSignInTests(FederationStack stack)
         Assert.DoesNotContain("AnvandningOchSupport", await page.ContentAsync(), StringComparison.Ordinal);
         await PageAudit.CheckAsync(page, "register-start");
 
+        // English by choice, remembered, and back.
+        await page.GetByRole(AriaRole.Link, new() { Name = "In English" }).ClickAsync();
+        await page.WaitForURLAsync(new Uri(stack.Inventory.BaseAddress, "register").AbsoluteUri);
+        Assert.Equal("en", await page.GetAttributeAsync("html", "lang"));
+        Assert.Contains("System register", await page.InnerTextAsync("header"), StringComparison.Ordinal);
+        await page.GetByRole(AriaRole.Link, new() { Name = "På svenska" }).ClickAsync();
+        await page.WaitForURLAsync(new Uri(stack.Inventory.BaseAddress, "register").AbsoluteUri);
+        Assert.Equal("sv", await page.GetAttributeAsync("html", "lang"));
+
         await page.GetByRole(AriaRole.Button, new() { Name = "Logga ut" }).ClickAsync();
         // The idp asks before it ends its own session (the person may be signed in elsewhere too).
         await page.WaitForURLAsync(stack.Idp.BaseAddress.AbsoluteUri + "**");
@@ -74,5 +83,41 @@ public sealed class RegisterSignInTests(FederationStack stack)
         var html = await response.Content.ReadAsStringAsync();
         Assert.Contains("dataskyddsombudet", html, StringComparison.Ordinal);
         Assert.Contains("lang=\"sv\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Someone_the_idp_lets_in_but_the_register_does_not_trust_lands_on_a_refused_page_that_names_them()
+    {
+        // The register does not rely on the idp's gate alone: widen its system's policy to teachers
+        // (as a mistaken edit would) and a teacher still cannot read the register.
+        await stack.UpdateSystemAsync("register", s => s["access"]!["roles"]!.AsArray().Add("larare"));
+        try
+        {
+            using var playwright = await Playwright.CreateAsync();
+            await using var browser = await Chromium.LaunchAsync(playwright);
+            var page = await Eventually.GetAsync(async () =>
+            {
+                var attempt = await OpenRegisterAsync(browser, "anna.larare");
+                await attempt.WaitForLoadStateAsync();
+                if (!attempt.Url.Contains("/register/refused", StringComparison.Ordinal))
+                {
+                    await attempt.Context.CloseAsync();
+                    throw new InvalidOperationException("Still refused at the idp: " + attempt.Url);
+                }
+                return attempt;
+            }, TimeSpan.FromSeconds(30), "the idp applies the widened policy and the register refuses the teacher");
+
+            Assert.Contains("anna.larare", await page.InnerTextAsync("main"), StringComparison.Ordinal);
+            Assert.Contains("dataskyddsombudet", await page.InnerTextAsync("main"), StringComparison.Ordinal);
+            await PageAudit.CheckAsync(page, "register-refused");
+        }
+        finally
+        {
+            await stack.UpdateSystemAsync("register", s =>
+            {
+                var roles = s["access"]!["roles"]!.AsArray();
+                roles.Remove(roles.First(r => r!.GetValue<string>() == "larare"));
+            });
+        }
     }
 }
