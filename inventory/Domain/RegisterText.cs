@@ -68,6 +68,7 @@ public static partial class RegisterText
         ["integration.backend"] = new("Bakomliggande tjänst via gatewayn", "Backend behind the gateway"),
         ["integration.backend.publicPath"] = new("Sökväg i gatewayn", "Path at the gateway"),
         ["integration.backend.publicHost"] = new("Eget värdnamn i gatewayn", "Own host name at the gateway"),
+        ["integration.launchUrl"] = new("Startadress i portalen", "Launch URL in the portal"),
         ["integration.backend.upstreams"] = new("Serveradresser", "Server addresses"),
         ["integration.backend.healthPath"] = new("Hälsokontrollens sökväg", "Health check path"),
         ["integration.backend.identityForwarding"] = new("Hur identiteten skickas vidare", "How the identity is forwarded"),

@@ -83,6 +83,7 @@ public sealed class SystemForm
         ["integration.backend.identityForwarding"] = Kind.Choice,
         ["integration.backend.audience"] = Kind.Text,
         ["integration.backend.publicHost"] = Kind.Text,
+        ["integration.launchUrl"] = Kind.Text,
     };
 
     /// <summary>Personal-data categories outside the catalog (betyg, frånvaro, …), one a line, beside the catalog's checkboxes.</summary>
@@ -171,6 +172,7 @@ public sealed class SystemForm
             ["integration.backend.identityForwarding"] = [(i?.Backend?.IdentityForwarding ?? IdentityForwarding.Headers) == IdentityForwarding.Token ? "token" : "headers"],
             ["integration.backend.audience"] = [i?.Backend?.Audience ?? ""],
             ["integration.backend.publicHost"] = [i?.Backend?.PublicHost ?? ""],
+            ["integration.launchUrl"] = [i?.LaunchUrl ?? ""],
         };
         return new SystemForm(form);
     }
@@ -291,7 +293,8 @@ public sealed class SystemForm
                 Optional("integration.backend.audience"), Optional("integration.backend.publicHost"));
         }
 
-        return sp is null && client is null && backend is null ? null : new Integration(sp, client, backend);
+        var launchUrl = Optional("integration.launchUrl")?.Trim();
+        return sp is null && client is null && backend is null && launchUrl is null ? null : new Integration(sp, client, backend, launchUrl);
     }
 
     /// <summary>
