@@ -1,0 +1,53 @@
+using System.Text.RegularExpressions;
+using Federation.Core.Feed;
+
+namespace Federation.Testing;
+
+/// <summary>
+/// Codes of the register that a person must never read on a page or in an export: they have
+/// Swedish labels. Lifecycle phases whose enum name is itself the Swedish word (Anskaffning,
+/// Administration, Avveckling, Avvecklad) are not telltale and left out; Driftsattning and
+/// AnvandningOchSupport are.
+/// </summary>
+public static partial class RegisterRawCodes
+{
+    private static readonly HashSet<string> SwedishWordPhases = ["Anskaffning", "Administration", "Avveckling", "Avvecklad"];
+
+    /// <summary>Codes matched as whole words, case-sensitively.</summary>
+    public static readonly IReadOnlyList<string> Words =
+    [
+        .. Enum.GetNames<LifecyclePhase>().Where(n => !SwedishWordPhases.Contains(n)),
+        // Special categories (Art. 9), data subjects and personal-data categories stored without å, ä, ö.
+        "halsa", "etniskt-ursprung", "politiska-asikter", "religios-overtygelse", "fackligt-medlemskap",
+        "genetiska-uppgifter", "biometriska-uppgifter", "vardnadshavare", "school-unit",
+        // Booleans and assurance levels as a program writes them.
+        "True", "False", "loa1", "loa2", "loa3", "loa4",
+    ];
+
+    /// <summary>The raw codes in <paramref name="text"/> (the text a person reads, not the markup), with the line each stands in.</summary>
+    public static IReadOnlyList<string> FoundIn(string text)
+    {
+        var found = new List<string>();
+        foreach (var line in text.Split('\n'))
+        {
+            foreach (var word in Words)
+            {
+                if (Regex.IsMatch(line, $@"(?<![\p{{L}}\d_-]){Regex.Escape(word)}(?![\p{{L}}\d_-])"))
+                {
+                    found.Add($"{word} in: {line.Trim()}");
+                }
+            }
+
+            // Rule codes such as PROCESSOR_AGREEMENT_MISSING.
+            foreach (Match rule in RuleCode().Matches(line))
+            {
+                found.Add($"{rule.Value} in: {line.Trim()}");
+            }
+        }
+
+        return found;
+    }
+
+    [GeneratedRegex(@"\b[A-Z]{2,}(?:_[A-Z]{2,})+\b")]
+    private static partial Regex RuleCode();
+}
