@@ -20,6 +20,14 @@ public sealed class InventoryAuthOptions
 
     /// <summary>When true, reading systems and reports needs a valid token too (default: open reads; secrets are never shown).</summary>
     public bool RequireAuthenticatedReads { get; set; }
+
+    /// <summary>
+    /// The client the register's pages sign people in with: the register's own system's client in
+    /// the register (public, authorization code + PKCE; its redirect URIs must list
+    /// <c>{register}/signin-oidc</c> and, for sign-out, <c>{register}/signout-callback-oidc</c>).
+    /// </summary>
+    [Required]
+    public string PagesClientId { get; set; } = "federation-register";
 }
 
 /// <summary>JWT bearer (RFC 9068 access tokens) and the register's policies.</summary>
@@ -73,6 +81,7 @@ public static class InventoryAuth
     /// <summary>Who to name in the audit log.</summary>
     public static string ActorOf(ClaimsPrincipal user) =>
         user.FindFirst("preferred_username")?.Value
+        ?? user.FindFirst("eppn")?.Value
         ?? user.FindFirst("sub")?.Value
         ?? user.FindFirst("client_id")?.Value
         ?? "unknown";
