@@ -75,6 +75,11 @@ public static class ReadPagesText
     public static readonly PersonText AfterChange = new("Efter", "After");
     public static readonly PersonText Created = new("Systemet registrerades.", "The system was registered.");
     public static readonly PersonText Deleted = new("Systemet togs bort.", "The system was removed.");
+    public static readonly PersonText ShowRegisteredValues = new("Visa de registrerade uppgifterna", "Show the registered values");
+    public static readonly PersonText NoSafeguard = new("skyddsåtgärd saknas", "no safeguard");
+    public static readonly PersonText UntilFurtherNotice = new("Tills vidare", "Until further notice");
+    public static readonly PersonText NoProcessor = new("Inget personuppgiftsbiträde", "No processor");
+    public static readonly PersonText UnknownAttribute = new("Okänt attribut", "Unknown attribute");
     public static readonly PersonText NoFieldChanged = new("Inga uppgifter ändrades.", "No field changed.");
 
     // Compliance

@@ -6,6 +6,9 @@ namespace Federation.Inventory.Pages.Register.Compliance;
 /// <summary>A system's findings, for the "by system" part of the overview.</summary>
 public sealed record SystemFindings(string SystemId, string SystemName, IReadOnlyList<Finding> Findings);
 
+/// <summary>A system with special categories (Art. 9) and no impact assessment: which categories.</summary>
+public sealed record SpecialCategoryGap(string SystemId, string SystemName, IReadOnlyList<string> Categories);
+
 /// <summary>A processor agreement that ends soon.</summary>
 public sealed record ExpiringAgreement(string SystemId, string SystemName, string Processor, DateOnly Expires, int DaysLeft);
 
@@ -19,7 +22,7 @@ public sealed record ComplianceOverview(
     IReadOnlyList<SystemFindings> FindingsBySystem,
     IReadOnlyList<(LifecyclePhase Phase, int Count)> SystemsByPhase,
     IReadOnlyList<ExpiringAgreement> ExpiringAgreements,
-    IReadOnlyList<Finding> SpecialCategoriesWithoutDpia)
+    IReadOnlyList<SpecialCategoryGap> SpecialCategoriesWithoutDpia)
 {
     /// <summary>How far ahead the overview warns about processor agreements that end.</summary>
     public const int AgreementWarningDays = 90;
@@ -50,7 +53,11 @@ public sealed record ComplianceOverview(
                 x.Processor.AgreementExpires.Value.DayNumber - today.DayNumber))
             .OrderBy(a => a.Expires).ThenBy(a => a.SystemName, StringComparer.CurrentCultureIgnoreCase)
             .ToList();
-        var withoutDpia = findings.Where(f => f.Rule == ComplianceFindings.SpecialCategoryWithoutDpia).ToList();
+        var withoutDpia = findings
+            .Where(f => f.Rule == ComplianceFindings.SpecialCategoryWithoutDpia)
+            .Select(f => new SpecialCategoryGap(f.SystemId, f.SystemName,
+                systems.First(s => s.Id == f.SystemId).Processing.SpecialCategories))
+            .ToList();
         return new ComplianceOverview(today, byRule, bySystem, byPhase, expiring, withoutDpia);
     }
 }

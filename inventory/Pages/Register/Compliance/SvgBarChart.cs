@@ -43,7 +43,7 @@ public static class SvgBarChart
             // Zero draws no bar; any other value at least a sliver, so a count of one stays visible.
             var length = max == 0 || bar.Value <= 0 ? 0 : Math.Max(2, (int)Math.Round((double)bar.Value / max * BarSpace));
             svg.Append(Invariant($"<g class=\"chart-row\"><text x=\"{LabelWidth}\" y=\"{middle}\" text-anchor=\"end\" dominant-baseline=\"middle\" font-size=\"13\" fill=\"#1a1a1a\">{E(Shorten(bar.Label))}</text>"));
-            svg.Append(Invariant($"<rect class=\"chart-bar\" x=\"{BarStart}\" y=\"{middle - BarHeight / 2}\" width=\"{length}\" height=\"{BarHeight}\" fill=\"#1f5f8b\"><title>{E(bar.Label)}: {bar.Value}</title></rect>"));
+            svg.Append(Invariant($"<rect class=\"bar\" x=\"{BarStart}\" y=\"{middle - BarHeight / 2}\" width=\"{length}\" height=\"{BarHeight}\" fill=\"#1f5f8b\"><title>{E(bar.Label)}: {bar.Value}</title></rect>"));
             svg.Append(Invariant($"<text class=\"chart-value\" x=\"{BarStart + length + 6}\" y=\"{middle}\" dominant-baseline=\"middle\" font-size=\"13\" fill=\"#1a1a1a\">{bar.Value}</text></g>"));
         }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Federation.Inventory.Auth;
 using Federation.Inventory.Domain;
 using Federation.Inventory.Register;
 using Microsoft.AspNetCore.Mvc;
@@ -40,8 +41,7 @@ public sealed class IndexModel(SystemStore store) : PageModel
 
     /// <summary>The link a column header sorts by: ascending first, then the other way when it is the current sort.</summary>
     public string SortLink(SystemSort column) =>
-        Url.Page("/Register/Systems/Index")!.Split('?')[0]
-        + Query.ToQueryString(sort: column.ToString(), descending: Query.Sort == column && !Query.Descending);
+        RegisterSignIn.PagesRoot + Query.ToQueryString(sort: column.ToString(), descending: Query.Sort == column && !Query.Descending);
 
     /// <summary>aria-sort of a column header.</summary>
     public string AriaSort(SystemSort column) =>
