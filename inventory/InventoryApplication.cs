@@ -111,6 +111,8 @@ public static class InventoryApplication
 
     public static WebApplication MapInventory(this WebApplication app)
     {
+        // People's pages speak Swedish or, by choice, English (the culture cookie of /culture); the API ignores it.
+        app.UseRequestLocalization();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();

@@ -128,6 +128,34 @@ public sealed class RegisterReadPagesTests(FederationStack stack) : IAsyncLifeti
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task The_system_page_shows_whether_a_client_has_a_secret_but_never_the_secret_or_its_hash()
+    {
+        var page = await SignInAsync("ulf.admin", "/register/systems/federation");
+        await CheckAsync(page, "register-system-federation-admin");
+        var text = await page.InnerTextAsync("main");
+        Assert.Contains("Klienthemlighet: finns (visas aldrig)", text, StringComparison.Ordinal);
+        Assert.Contains("federation-gateway", text, StringComparison.Ordinal);
+        var html = await page.ContentAsync();
+        Assert.DoesNotContain(FederationStack.GatewaySecret, html, StringComparison.Ordinal);
+        Assert.DoesNotContain("pbkdf2", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("clientSecretHash", html, StringComparison.OrdinalIgnoreCase);
+        // The administrator sees the history (the stack's own change of the redirect URIs) and the edit link.
+        Assert.Contains("Återvändsadresser", await page.InnerTextAsync("#history"), StringComparison.Ordinal);
+        Assert.Equal(1, await page.Locator("a[href$='/register/systems/federation/edit']").CountAsync());
+
+        // English by choice: the language link in the header, and back on the same page.
+        await page.GetByRole(AriaRole.Link, new() { Name = "In English" }).ClickAsync();
+        await page.WaitForSelectorAsync("html[lang=en]", new() { State = WaitForSelectorState.Attached });
+        Assert.EndsWith("/register/systems/federation", page.Url, StringComparison.Ordinal);
+        await CheckAsync(page, "register-system-federation-admin-en");
+        var english = await page.InnerTextAsync("main");
+        Assert.Contains("Record of processing", english, StringComparison.Ordinal);
+        Assert.Contains("Use and support", english, StringComparison.Ordinal);
+        Assert.Contains("Client secret: set (never shown)", english, StringComparison.Ordinal);
+        await page.Context.CloseAsync();
+    }
+
     private static async Task<List<string>> SystemNamesAsync(IPage page) =>
         [.. (await page.Locator("tbody th[scope=row]").AllInnerTextsAsync()).Select(n => n.Trim())];
 
@@ -188,17 +216,26 @@ public sealed class RegisterReadPagesTests(FederationStack stack) : IAsyncLifeti
         await page.GetByLabel("Användarnamn").FillAsync("anna.larare");
         await page.GetByLabel("Lösenord").FillAsync(LoginForm.DemoPassword);
         await page.GetByRole(AriaRole.Button, new() { Name = "Logga in" }).ClickAsync();
-        await page.WaitForURLAsync("**/register/refused**");
-        await CheckAsync(page, "register-refused-teacher");
-        Assert.Contains("dataskyddsombud", await page.InnerTextAsync("main"), StringComparison.OrdinalIgnoreCase);
+        await page.WaitForLoadStateAsync();
 
-        // Every other register page refuses her too.
-        foreach (var path in new[] { "/register", "/register/systems/procapita", "/register/article30" })
+        // The register's own system admits only the register's roles, so the idp refuses her and says why;
+        // the register's pages were never shown.
+        Assert.StartsWith(stack.Idp.BaseAddress.AbsoluteUri, page.Url, StringComparison.Ordinal);
+        await CheckAsync(page, "register-refused-at-idp-teacher");
+        Assert.Contains("Systemregistret", await page.InnerTextAsync("main"), StringComparison.Ordinal);
+        foreach (var path in new[] { "/register", "/register/systems/procapita", "/register/article30/csv" })
         {
             await page.GotoAsync(Register(path));
-            Assert.Contains("/register/refused", page.Url, StringComparison.Ordinal);
+            Assert.StartsWith(stack.Idp.BaseAddress.AbsoluteUri, page.Url, StringComparison.Ordinal);
+            Assert.DoesNotContain("Bildningsnämnden", await page.ContentAsync(), StringComparison.Ordinal);
         }
 
+        // The register's refusal page (for a session without a register role) says who may use the register.
+        await page.GotoAsync(Register("/register/refused"));
+        await CheckAsync(page, "register-refused");
+        var text = await page.InnerTextAsync("main");
+        Assert.Contains("dataskyddsombudet", text, StringComparison.Ordinal);
+        Assert.Contains("systemägare", text, StringComparison.Ordinal);
         await context.CloseAsync();
     }
 }
