@@ -118,9 +118,6 @@ public static class InventoryApplication
         app.UseAntiforgery();
         app.MapFederationUi();
         app.MapRazorPages();
-        app.MapPost(RegisterSignIn.SignOutPath, RegisterSignIn.SignOut)
-            .RequireAuthorization(new Microsoft.AspNetCore.Authorization.AuthorizeAttribute { AuthenticationSchemes = RegisterSignIn.CookieScheme })
-            .ExcludeFromDescription();
         app.MapOpenApi();
         // The redirect URI is this page on the address the browser used; the register's own system
         // (demo: "register") must list it among its client's redirect URIs.

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.Options;
 
@@ -16,6 +15,9 @@ public static class RegisterSignIn
 
     /// <summary>The pages' policy: signed in through the idp and <see cref="RegisterPermissions.CanRead"/>.</summary>
     public const string PeoplePolicy = "register-people";
+
+    /// <summary>The session pages (refused, sign-out, signed out): the cookie is read if there is one, nothing is required.</summary>
+    public const string SessionPolicy = "register-session";
 
     public const string PagesRoot = "/register";
     public const string RefusedPath = "/register/refused";
@@ -67,20 +69,19 @@ public static class RegisterSignIn
             .AddPolicy(PeoplePolicy, p => p
                 .AddAuthenticationSchemes(CookieScheme)
                 .RequireAuthenticatedUser()
-                .RequireAssertion(c => RegisterPermissions.CanRead(RegisterPerson.From(c.User))));
+                .RequireAssertion(c => RegisterPermissions.CanRead(RegisterPerson.From(c.User))))
+            .AddPolicy(SessionPolicy, p => p
+                .AddAuthenticationSchemes(CookieScheme)
+                .RequireAssertion(_ => true));
 
         builder.Services.AddRazorPages(o =>
         {
-            // Page names (the files under Pages/), not URLs.
+            // Folders of page files (Pages/Register, Pages/Session), not URLs: every page of the
+            // register is under the people policy unless it is one of the session pages.
             o.Conventions.AuthorizeFolder("/Register", PeoplePolicy);
-            o.Conventions.AllowAnonymousToPage("/Register/Refused");
-            o.Conventions.AllowAnonymousToPage("/Register/SignedOut");
+            o.Conventions.AuthorizeFolder("/Session", SessionPolicy);
         });
         builder.Services.Configure<RouteOptions>(o => o.LowercaseUrls = true);
         return builder;
     }
-
-    /// <summary>Ends the register session and the idp's, and comes back to <see cref="SignedOutPath"/>.</summary>
-    public static IResult SignOut() =>
-        Results.SignOut(new AuthenticationProperties { RedirectUri = SignedOutPath }, [CookieScheme, OidcScheme]);
 }

@@ -75,4 +75,40 @@ public sealed class RegisterSignInTests(FederationStack stack)
         Assert.Contains("dataskyddsombudet", html, StringComparison.Ordinal);
         Assert.Contains("lang=\"sv\"", html, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Someone_the_idp_lets_in_but_the_register_does_not_trust_lands_on_a_refused_page_that_names_them()
+    {
+        // The register does not rely on the idp's gate alone: widen its system's policy to teachers
+        // (as a mistaken edit would) and a teacher still cannot read the register.
+        await stack.UpdateSystemAsync("register", s => s["access"]!["roles"]!.AsArray().Add("larare"));
+        try
+        {
+            using var playwright = await Playwright.CreateAsync();
+            await using var browser = await Chromium.LaunchAsync(playwright);
+            var page = await Eventually.GetAsync(async () =>
+            {
+                var attempt = await OpenRegisterAsync(browser, "anna.larare");
+                await attempt.WaitForLoadStateAsync();
+                if (!attempt.Url.Contains("/register/refused", StringComparison.Ordinal))
+                {
+                    await attempt.Context.CloseAsync();
+                    throw new InvalidOperationException("Still refused at the idp: " + attempt.Url);
+                }
+                return attempt;
+            }, TimeSpan.FromSeconds(30), "the idp applies the widened policy and the register refuses the teacher");
+
+            Assert.Contains("anna.larare", await page.InnerTextAsync("main"), StringComparison.Ordinal);
+            Assert.Contains("dataskyddsombudet", await page.InnerTextAsync("main"), StringComparison.Ordinal);
+            await PageAudit.CheckAsync(page, "register-refused");
+        }
+        finally
+        {
+            await stack.UpdateSystemAsync("register", s =>
+            {
+                var roles = s["access"]!["roles"]!.AsArray();
+                roles.Remove(roles.First(r => r!.GetValue<string>() == "larare"));
+            });
+        }
+    }
 }

@@ -2,7 +2,7 @@ using Federation.Core.Text;
 using Federation.Inventory.Auth;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
-namespace Federation.Inventory.Pages.Register;
+namespace Federation.Inventory.Pages.Session;
 
 /// <summary>Where a signed-in person without a role in the register lands: it says why, and whom to ask.</summary>
 public sealed class RefusedModel : PageModel
