@@ -22,7 +22,7 @@ public sealed record SystemListRow(SystemRecord System, IReadOnlyList<Finding> F
 /// in <see cref="Ignored"/>) rather than failing: a person edited the address, nothing is broken.
 /// </summary>
 /// <param name="Findings">Null: all systems; <see cref="AnyFinding"/>, <see cref="NoFinding"/> or one rule code.</param>
-public sealed record SystemListQuery(
+public sealed partial record SystemListQuery(
     string? Q = null,
     LifecyclePhase? Phase = null,
     string? Category = null,
@@ -49,9 +49,12 @@ public sealed record SystemListQuery(
         LifecyclePhase? parsedPhase = null;
         if (!string.IsNullOrWhiteSpace(phase))
         {
-            if (Enum.TryParse<LifecyclePhase>(phase.Trim(), ignoreCase: true, out var p) && Enum.IsDefined(p) && !int.TryParse(phase, out _))
+            var value = phase.Trim();
+            var match = Enum.GetValues<LifecyclePhase>().Where(p =>
+                PhaseSlug(p).Equals(value, StringComparison.OrdinalIgnoreCase) || p.ToString().Equals(value, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (match.Count == 1)
             {
-                parsedPhase = p;
+                parsedPhase = match[0];
             }
             else
             {
@@ -72,7 +75,7 @@ public sealed record SystemListQuery(
             null or "" => null,
             var f when f.Equals(AnyFinding, StringComparison.OrdinalIgnoreCase) => AnyFinding,
             var f when f.Equals(NoFinding, StringComparison.OrdinalIgnoreCase) => NoFinding,
-            var f when ComplianceFindings.RuleCodes.FirstOrDefault(r => r.Equals(f, StringComparison.OrdinalIgnoreCase)) is { } rule => rule,
+            var f when ComplianceFindings.RuleCodes.FirstOrDefault(r => r.Equals(f, StringComparison.OrdinalIgnoreCase) || RuleSlug(r).Equals(f, StringComparison.OrdinalIgnoreCase)) is { } rule => rule,
             _ => Ignore<string>(ignored, "findings"),
         };
 
@@ -135,16 +138,28 @@ public sealed record SystemListQuery(
         var parts = new List<KeyValuePair<string, string?>>
         {
             new("q", Q),
-            new("phase", Phase?.ToString()),
+            new("phase", Phase is { } phase ? PhaseSlug(phase) : null),
             new("category", Category),
             new("subject", DataSubject),
             new("transfer", Transfer switch { true => "yes", false => "no", null => null }),
-            new("findings", Findings),
+            new("findings", Findings is AnyFinding or NoFinding or null ? Findings : RuleSlug(Findings)),
             new("sort", (sort ?? Sort.ToString()).ToLowerInvariant()),
             new("dir", (descending ?? Descending) ? "desc" : null),
         };
         return Microsoft.AspNetCore.Http.QueryString.Create(parts.Where(p => !string.IsNullOrEmpty(p.Value))).ToString();
     }
+
+    /// <summary>
+    /// A phase in an address: <c>anvandning-och-support</c>. Not the enum name, which people must not
+    /// read (an address is shown in the browser); the enum name is still understood.
+    /// </summary>
+    public static string PhaseSlug(LifecyclePhase phase) => PhaseWord().Replace(phase.ToString(), "-$1").ToLowerInvariant();
+
+    /// <summary>A rule in an address: <c>processor-agreement-missing</c>; the rule code is still understood.</summary>
+    public static string RuleSlug(string rule) => rule.ToLowerInvariant().Replace('_', '-');
+
+    [System.Text.RegularExpressions.GeneratedRegex("(?<=[a-z])([A-Z])")]
+    private static partial System.Text.RegularExpressions.Regex PhaseWord();
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 

@@ -46,6 +46,7 @@ public sealed class SystemListQueryTests
     [Fact]
     public void Filters_combine()
     {
+        Assert.Equal(["larplattor"], Ids(Parse(phase: "driftsattning")));
         Assert.Equal(["larplattor"], Ids(Parse(phase: "Driftsattning")));
         var cloudWithTransfer = Ids(Parse(category: "molntjänst", transfer: "yes"));
         Assert.Equal(["google-workspace", "microsoft-365"], cloudWithTransfer.Order());
@@ -106,6 +107,14 @@ public sealed class SystemListQueryTests
         Assert.Equal(Demo.Count, query.Apply(Demo, Today).Count);
         // A number is not a phase, even though the enum would take it.
         Assert.Contains("phase", Parse(phase: "3").Ignored);
+    }
+
+    [Fact]
+    public void A_phase_in_the_address_is_a_slug_not_the_enum_name()
+    {
+        Assert.Equal("anvandning-och-support", SystemListQuery.PhaseSlug(LifecyclePhase.AnvandningOchSupport));
+        Assert.Equal("?phase=anvandning-och-support&sort=name", Parse(phase: "anvandning-och-support").ToQueryString());
+        Assert.All(Enum.GetValues<LifecyclePhase>(), p => Assert.Equal(p, Parse(phase: SystemListQuery.PhaseSlug(p)).Phase));
     }
 
     [Fact]
