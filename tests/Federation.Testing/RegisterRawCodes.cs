@@ -13,10 +13,13 @@ public static partial class RegisterRawCodes
 {
     private static readonly HashSet<string> SwedishWordPhases = ["Anskaffning", "Administration", "Avveckling", "Avvecklad"];
 
+    /// <summary>Enum names that are not Swedish words: never in a page's text, nor in its markup (addresses, form values).</summary>
+    public static readonly IReadOnlyList<string> EnumNames = [.. Enum.GetNames<LifecyclePhase>().Where(n => !SwedishWordPhases.Contains(n))];
+
     /// <summary>Codes matched as whole words, case-sensitively.</summary>
     public static readonly IReadOnlyList<string> Words =
     [
-        .. Enum.GetNames<LifecyclePhase>().Where(n => !SwedishWordPhases.Contains(n)),
+        .. EnumNames,
         // Special categories (Art. 9), data subjects and personal-data categories stored without å, ä, ö.
         "halsa", "etniskt-ursprung", "politiska-asikter", "religios-overtygelse", "fackligt-medlemskap",
         "genetiska-uppgifter", "biometriska-uppgifter", "vardnadshavare", "school-unit",
@@ -25,12 +28,20 @@ public static partial class RegisterRawCodes
     ];
 
     /// <summary>The raw codes in <paramref name="text"/> (the text a person reads, not the markup), with the line each stands in.</summary>
-    public static IReadOnlyList<string> FoundIn(string text)
+    public static IReadOnlyList<string> FoundIn(string text) => Find(text, Words);
+
+    /// <summary>
+    /// Enum names and rule codes in a page's markup. Stored free-text codes (a data subject
+    /// category such as <c>vardnadshavare</c>) may be a filter's value in an address; their labels are checked in the text.
+    /// </summary>
+    public static IReadOnlyList<string> FoundInMarkup(string html) => Find(html, EnumNames);
+
+    private static List<string> Find(string text, IReadOnlyList<string> words)
     {
         var found = new List<string>();
         foreach (var line in text.Split('\n'))
         {
-            foreach (var word in Words)
+            foreach (var word in words)
             {
                 if (Regex.IsMatch(line, $@"(?<![\p{{L}}\d_-]){Regex.Escape(word)}(?![\p{{L}}\d_-])"))
                 {
