@@ -65,8 +65,8 @@ public static class ReadPagesText
     public static readonly PersonText SamlSp = new("SAML-tjänsteleverantör", "SAML service provider");
     public static readonly PersonText OidcClient = new("OIDC-klient", "OIDC client");
     public static readonly PersonText Backend = new("Bakomliggande tjänst i gatewayn", "Gateway backend");
-    public static readonly PersonText SecretSet = new("Klienthemlighet: finns (visas aldrig)", "Client secret: set (never shown)");
-    public static readonly PersonText NoSecret = new("Klienthemlighet: ingen (publik klient)", "Client secret: none (public client)");
+    public static readonly PersonText SecretSet = new("Finns (visas aldrig)", "Set (never shown)");
+    public static readonly PersonText NoSecret = new("Ingen (publik klient)", "None (public client)");
     public static readonly PersonText When = new("När", "When");
     public static readonly PersonText Who = new("Vem", "Who");
     public static readonly PersonText What = new("Vad", "What");
