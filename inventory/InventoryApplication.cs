@@ -111,7 +111,7 @@ public static class InventoryApplication
 
     public static WebApplication MapInventory(this WebApplication app)
     {
-        // People's pages speak Swedish or, by choice, English (the culture cookie of /culture); the API ignores it.
+        // The pages' language (Swedish unless the person chose English); the API stays English and invariant.
         app.UseRequestLocalization();
         app.UseAuthentication();
         app.UseAuthorization();
