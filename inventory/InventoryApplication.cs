@@ -36,6 +36,10 @@ public static class InventoryApplication
             ui.Navigation.Add(new NavigationLink(new PersonText("System", "Systems"), RegisterSignIn.PagesRoot));
             ui.Navigation.Add(new NavigationLink(new PersonText("Efterlevnad", "Compliance"), RegisterSignIn.PagesRoot + "/compliance"));
             ui.Navigation.Add(new NavigationLink(new PersonText("Registerförteckning (art. 30)", "Record of processing (Art. 30)"), RegisterSignIn.PagesRoot + "/article30"));
+            ui.Navigation.Add(new NavigationLink(new PersonText("Registrera system", "Register a system"), "/register/systems/new",
+                user => RegisterPermissions.CanCreate(RegisterPerson.From(user))));
+            ui.Navigation.Add(new NavigationLink(new PersonText("Läs in CSV", "Import CSV"), "/register/import",
+                user => RegisterPermissions.CanImport(RegisterPerson.From(user))));
         });
 
         var services = builder.Services;
