@@ -25,12 +25,17 @@ public static class InventoryApplication
         builder.AddRegisterDatabase();
         builder.AddInventoryAuth();
         builder.AddRegisterSignIn();
+        // The systems list answers at /register and, beside the system pages, at /register/systems.
+        builder.Services.Configure<Microsoft.AspNetCore.Mvc.RazorPages.RazorPagesOptions>(o =>
+            o.Conventions.AddPageRoute("/Register/Systems/Index", "register/systems"));
         builder.Services.AddFederationUi(ui =>
         {
             ui.ServiceName = new PersonText("Systemregistret", "System register");
             ui.HomePath = RegisterSignIn.PagesRoot;
             ui.SignOutPath = RegisterSignIn.SignOutPath;
             ui.Navigation.Add(new NavigationLink(new PersonText("System", "Systems"), RegisterSignIn.PagesRoot));
+            ui.Navigation.Add(new NavigationLink(new PersonText("Efterlevnad", "Compliance"), RegisterSignIn.PagesRoot + "/compliance"));
+            ui.Navigation.Add(new NavigationLink(new PersonText("Registerförteckning (art. 30)", "Record of processing (Art. 30)"), RegisterSignIn.PagesRoot + "/article30"));
             ui.Navigation.Add(new NavigationLink(new PersonText("Registrera system", "Register a system"), "/register/systems/new",
                 user => RegisterPermissions.CanCreate(RegisterPerson.From(user))));
             ui.Navigation.Add(new NavigationLink(new PersonText("Läs in CSV", "Import CSV"), "/register/import",

@@ -22,6 +22,18 @@ public static class ComplianceFindings
     public const string ReleaseWithoutPurpose = "RELEASE_WITHOUT_PURPOSE";
     public const string IntegrationNotApplicable = "INTEGRATION_NOT_APPLICABLE";
 
+    /// <summary>Every rule code, in the order the rules run (for lists and filters of people's pages).</summary>
+    public static readonly IReadOnlyList<string> RuleCodes =
+    [
+        ProcessorAgreementMissing,
+        ProcessorAgreementExpired,
+        ThirdCountryWithoutSafeguard,
+        SpecialCategoryWithoutDpia,
+        DecommissioningWithLiveFederation,
+        ReleaseWithoutPurpose,
+        IntegrationNotApplicable,
+    ];
+
     private delegate IEnumerable<(string Rule, string Severity, string Action)> Rule(SystemRecord system, DateOnly today);
 
     private static readonly Rule[] Rules =

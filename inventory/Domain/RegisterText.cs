@@ -167,6 +167,44 @@ public static partial class RegisterText
         _ => new(forwarding.ToString(), forwarding.ToString()),
     };
 
+    /// <summary>Categories of data subjects (Art. 30(1)(c)) as the register stores them; other codes are shown as written.</summary>
+    public static PersonText DataSubject(string code) => code.ToLowerInvariant() switch
+    {
+        "elever" => new("Elever", "Pupils"),
+        "vardnadshavare" => new("Vårdnadshavare", "Guardians"),
+        "personal" => new("Personal", "Staff"),
+        "medborgare" => new("Medborgare", "Citizens"),
+        "barn" => new("Barn", "Children"),
+        _ => new(code, code),
+    };
+
+    /// <summary>A compliance rule (<see cref="ComplianceFindings"/>) in words: what is wrong, and what to do about it.</summary>
+    public static (PersonText Title, PersonText Advice) Rule(string code) => code switch
+    {
+        ComplianceFindings.ProcessorAgreementMissing => (
+            new("Personuppgiftsbiträdesavtal saknas", "Processor agreement missing"),
+            new("Teckna ett personuppgiftsbiträdesavtal med biträdet, eller upphör med behandlingen.", "Sign a processor agreement with the processor, or stop the processing.")),
+        ComplianceFindings.ProcessorAgreementExpired => (
+            new("Personuppgiftsbiträdesavtalet har gått ut", "Processor agreement expired"),
+            new("Förnya avtalet och registrera det nya slutdatumet.", "Renew the agreement and register its new end date.")),
+        ComplianceFindings.ThirdCountryWithoutSafeguard => (
+            new("Överföring till tredje land utan skyddsåtgärd", "Third-country transfer without a safeguard"),
+            new("Dokumentera beslutet om adekvat skyddsnivå eller standardavtalsklausulerna (art. 45/46), eller stoppa överföringen.", "Document the adequacy decision or the standard contractual clauses (Art. 45/46), or stop the transfer.")),
+        ComplianceFindings.SpecialCategoryWithoutDpia => (
+            new("Känsliga personuppgifter utan konsekvensbedömning", "Special categories without an impact assessment"),
+            new("Gör en konsekvensbedömning (art. 35) och registrera den.", "Carry out an impact assessment (Art. 35) and register it.")),
+        ComplianceFindings.DecommissioningWithLiveFederation => (
+            new("Avvecklas men är fortfarande ansluten", "Being retired but still connected"),
+            new("Ta bort anslutningen till federationen, eller sätt fasen till Avvecklad när användarna har flyttat.", "Remove the connection to the federation, or set the phase to Retired once the users have moved.")),
+        ComplianceFindings.ReleaseWithoutPurpose => (
+            new("Attribut lämnas ut utan registrerat ändamål", "Attributes released without a registered purpose"),
+            new("Registrera ändamål, rättslig grund och kategorier av personuppgifter, eller töm listan över utlämnade attribut.", "Register the purpose, legal basis and personal-data categories, or empty the release list.")),
+        ComplianceFindings.IntegrationNotApplicable => (
+            new("Anslutningen kan inte användas", "The connection cannot be applied"),
+            new("Rätta anslutningsuppgifterna; idp:n eller gatewayn hoppar över dem tills dess.", "Correct the connection settings; the idp or the gateway skips them until then.")),
+        _ => (new(code, code), new("", "")),
+    };
+
     /// <summary>The words for yes and no in the register's pages and exports.</summary>
     public static PersonText YesNo(bool value) => value ? new("Ja", "Yes") : new("Nej", "No");
 }

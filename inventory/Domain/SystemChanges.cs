@@ -111,6 +111,7 @@ public static class SystemChanges
     {
         "lifecycle" when Enum.TryParse<LifecyclePhase>(value, out var phase) => RegisterText.Lifecycle(phase),
         "processing.legalBasis" => RegisterText.LegalBasis(value),
+        "processing.dataSubjectCategories" => RegisterText.DataSubject(value),
         "processing.personalDataCategories" => RegisterText.PersonalDataCategory(value),
         "processing.specialCategories" => RegisterText.SpecialCategoryLabel(value),
         "access.assuranceLevel" => RegisterText.AssuranceLevel(value),

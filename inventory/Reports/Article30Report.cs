@@ -1,13 +1,15 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using Federation.Core.Attributes;
 using Federation.Core.Feed;
 using Federation.Inventory.Domain;
 
 namespace Federation.Inventory.Reports;
 
-/// <summary>One line of the register of processing activities (GDPR Art. 30(1)).</summary>
+/// <summary>
+/// One line of the register of processing activities (GDPR Art. 30(1)), in Swedish words
+/// (<see cref="RegisterText"/>); only <see cref="Lifecycle"/> stays a code in JSON, for programs.
+/// </summary>
 public sealed record Article30Entry(
     string SystemId,
     string SystemName,
@@ -37,9 +39,10 @@ public static class Article30Report
         {
             var p = s.Processing;
             return new Article30Entry(s.Id, s.Name, s.Lifecycle, p.Controller, p.ControllerContact, p.DataProtectionOfficer,
-                p.Purposes, p.LegalBasis.Select(l => "Art. 6.1 " + l).ToList(), p.DataSubjectCategories,
-                p.PersonalDataCategories.Select(CategoryLabel).ToList(),
-                p.SpecialCategories.Select(c => SpecialCategory.SwedishLabels.GetValueOrDefault(c, c)).ToList(),
+                p.Purposes, p.LegalBasis.Select(l => RegisterText.LegalBasis(l).Sv).ToList(),
+                p.DataSubjectCategories.Select(c => RegisterText.DataSubject(c).Sv).ToList(),
+                p.PersonalDataCategories.Select(c => RegisterText.PersonalDataCategory(c).Sv).ToList(),
+                p.SpecialCategories.Select(c => RegisterText.SpecialCategoryLabel(c).Sv).ToList(),
                 p.Recipients, p.ThirdCountryTransfers, p.Retention, p.SecurityMeasures,
                 p.Processor?.Name, p.Processor?.AgreementSigned, p.Processor?.AgreementExpires, p.DpiaDone);
         }).ToList();
@@ -61,7 +64,7 @@ public static class Article30Report
         {
             AppendRow(csv,
             [
-                e.SystemId, e.SystemName, e.Lifecycle.ToString(), e.Controller, e.ControllerContact, e.DataProtectionOfficer,
+                e.SystemId, e.SystemName, PhaseLabel(e), e.Controller, e.ControllerContact, e.DataProtectionOfficer,
                 Join(e.Purposes), Join(e.LegalBasis), Join(e.DataSubjectCategories), Join(e.PersonalDataCategories),
                 Join(e.SpecialCategories), Join(e.Recipients), Join(e.ThirdCountryTransfers.Select(Describe)), e.Retention,
                 Join(e.SecurityMeasures), e.Processor, e.ProcessorAgreementSigned switch { true => "Ja", false => "Nej", null => "" },
@@ -124,7 +127,7 @@ public static class Article30Report
         foreach (var e in entries)
         {
             html.Append(CultureInfo.InvariantCulture, $"<section id=\"{E(e.SystemId)}\"><h2>{E(e.SystemName)}</h2><dl>\n");
-            Row(html, "Livscykelfas", e.Lifecycle.ToString());
+            Row(html, "Livscykelfas", PhaseLabel(e));
             Row(html, "Personuppgiftsansvarig", $"{e.Controller} ({e.ControllerContact})");
             Row(html, "Dataskyddsombud", e.DataProtectionOfficer);
             Row(html, "Ändamål", Join(e.Purposes));
@@ -156,5 +159,6 @@ public static class Article30Report
     private static string Describe(ThirdCountryTransfer t) =>
         $"{t.Country}{(t.Recipient is { Length: > 0 } r ? $" ({r})" : "")}: {(string.IsNullOrWhiteSpace(t.Safeguard) ? "skyddsåtgärd saknas" : t.Safeguard)}";
 
-    private static string CategoryLabel(string code) => PersonalDataCategory.SwedishLabels.GetValueOrDefault(code, code);
+    /// <summary>The phase as a person reads it (never the enum name); the JSON keeps the code for programs.</summary>
+    private static string PhaseLabel(Article30Entry e) => RegisterText.Lifecycle(e.Lifecycle).Sv;
 }
