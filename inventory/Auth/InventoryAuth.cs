@@ -20,6 +20,10 @@ public sealed class InventoryAuthOptions
 
     /// <summary>When true, reading systems and reports needs a valid token too (default: open reads; secrets are never shown).</summary>
     public bool RequireAuthenticatedReads { get; set; }
+
+    /// <summary>The idp's own client id: the only caller that may read one person's releases (for that person's page).</summary>
+    [Required]
+    public string IdpClientId { get; set; } = "federation-idp";
 }
 
 /// <summary>JWT bearer (RFC 9068 access tokens) and the register's policies.</summary>
@@ -29,9 +33,11 @@ public static class InventoryAuth
     public const string RegisterReader = "register-reader";
     public const string FeedReader = "feed-reader";
     public const string SignInEventWriter = "signin-event-writer";
+    public const string SubjectReleasesReader = "subject-releases-reader";
 
     public const string FeedScope = "federation.feed";
     public const string SignInEventsScope = "federation.signin-events";
+    public const string SubjectReleasesScope = "federation.signin-events.subject";
 
     public static IHostApplicationBuilder AddInventoryAuth(this IHostApplicationBuilder builder)
     {
@@ -57,8 +63,15 @@ public static class InventoryAuth
             });
 
         builder.Services.AddOptions<Microsoft.AspNetCore.Authorization.AuthorizationOptions>()
-            .Configure<IOptions<InventoryAuthOptions>>((authorization, auth) => authorization.AddPolicy(RegisterReader, p =>
-                p.RequireAssertion(c => !auth.Value.RequireAuthenticatedReads || c.User.Identity?.IsAuthenticated == true)));
+            .Configure<IOptions<InventoryAuthOptions>>((authorization, auth) =>
+            {
+                authorization.AddPolicy(RegisterReader, p =>
+                    p.RequireAssertion(c => !auth.Value.RequireAuthenticatedReads || c.User.Identity?.IsAuthenticated == true));
+                // One person's releases: only the idp's own token (a client's token, no person in it) with
+                // the scope; a person's token, another client's or the idp's feed token are refused.
+                authorization.AddPolicy(SubjectReleasesReader, p => p.RequireAuthenticatedUser().RequireAssertion(c =>
+                    HasScope(c.User, SubjectReleasesScope) && IsClientItself(c.User, auth.Value.IdpClientId)));
+            });
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(RegisterAdmin, p => p.RequireAuthenticatedUser().RequireRole(RegisterAdmin))
             .AddPolicy(FeedReader, p => p.RequireAuthenticatedUser().RequireAssertion(c => HasScope(c.User, FeedScope)))
@@ -69,6 +82,10 @@ public static class InventoryAuth
     /// <summary><c>scope</c> is space separated (RFC 9068), but some issuers send an array.</summary>
     public static bool HasScope(ClaimsPrincipal user, string scope) =>
         user.FindAll("scope").Any(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains(scope, StringComparer.Ordinal));
+
+    /// <summary>A client's own token (client credentials): its subject is the client, not a person who signed in to it.</summary>
+    public static bool IsClientItself(ClaimsPrincipal user, string clientId) =>
+        user.FindFirst("client_id")?.Value == clientId && user.FindFirst("sub")?.Value == clientId;
 
     /// <summary>Who to name in the audit log.</summary>
     public static string ActorOf(ClaimsPrincipal user) =>
