@@ -50,6 +50,8 @@ public static class IdpSetup
         builder.Services.AddSingleton<SignInAudit>();
         builder.Services.AddHttpClient(SignInEventForwarder.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
         builder.Services.AddHostedService<SignInEventForwarder>();
+        builder.Services.AddHttpClient(PersonReleases.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
+        builder.Services.AddScoped<PersonReleases>();
         return builder;
     }
 

@@ -19,6 +19,7 @@ public sealed class SamlIdentityProvider(
     SamlKeyStore keys,
     TimeProvider time,
     SamlTelemetry telemetry,
+    Audit.SignInAudit audit,
     ILogger<SamlIdentityProvider> logger)
 {
     private readonly SamlOptions settings = options.Value;
@@ -113,6 +114,7 @@ public sealed class SamlIdentityProvider(
         }
 
         var now = time.GetUtcNow();
+        var released = ReleasedAttributes(sp.Release, subject);
         var document = SamlMessageWriter.Response(new AssertionContent(
             settings.IdpEntityId,
             request.AcsUrl,
@@ -124,7 +126,7 @@ public sealed class SamlIdentityProvider(
             settings.AssertionLifetime,
             subject.AuthenticatedAt,
             ClassRefFor(subject.AssuranceLevel, requested, request.Comparison),
-            ReleasedAttributes(sp.Release, subject)));
+            released));
         var certificate = await keys.GetSigningCertificateAsync(http.RequestAborted);
         var response = document.DocumentElement!;
         EnvelopedSignature.Sign(response.OnlyChild(SamlNames.Assertion, "Assertion")!, certificate);
@@ -132,6 +134,8 @@ public sealed class SamlIdentityProvider(
 
         logger.LogInformation("SAML response issued to {Sp} for request {RequestId}", sp.EntityId, request.RequestId);
         telemetry.Login("downstream", sp.EntityId, "success", null);
+        audit.RecordRelease("saml", upstream: null, clientId: null, sp.SystemId, subject.Subject, userName: null,
+            released.Select(a => AttributeCatalog.All.First(c => c.SamlName == a.Name).Name), subject.AssuranceLevel);
         return new PostBindingResult(new Uri(request.AcsUrl), "SAMLResponse", Convert.ToBase64String(Encoding.UTF8.GetBytes(document.OuterXml)), request.RelayState);
     }
 
