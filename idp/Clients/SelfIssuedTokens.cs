@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
 using Federation.Core.Feed;
+using Federation.Core.Integration;
 using Federation.Idp.Keys;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -16,12 +17,12 @@ namespace Federation.Idp.Clients;
 /// </summary>
 public sealed class SelfIssuedTokens(KeyRing keys, IOptions<IdpOptions> options, TimeProvider time) : IFeedAccessTokenSource
 {
-    public const string ClientId = "federation-idp";
+    public const string ClientId = IntegrationRules.IdpClientId;
     public const string FeedScope = "federation.feed";
-    public const string SigninEventsScope = "federation.signin-events";
+    public const string SigninEventsScope = IntegrationRules.SignInEventsScope;
 
     /// <summary>Reading one person's releases, for that person's page (Mina uppgifter).</summary>
-    public const string SubjectReleasesScope = "federation.signin-events.subject";
+    public const string SubjectReleasesScope = IntegrationRules.SubjectReleasesScope;
     private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
     private static readonly JsonWebTokenHandler Handler = new() { SetDefaultTimesOnTokenCreation = false };
     private readonly Lock _gate = new();

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
+using Federation.Core.Integration;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 
@@ -23,7 +24,7 @@ public sealed class InventoryAuthOptions
 
     /// <summary>The idp's own client id: the only caller that may read one person's releases (for that person's page).</summary>
     [Required]
-    public string IdpClientId { get; set; } = "federation-idp";
+    public string IdpClientId { get; set; } = IntegrationRules.IdpClientId;
 }
 
 /// <summary>JWT bearer (RFC 9068 access tokens) and the register's policies.</summary>
@@ -36,8 +37,8 @@ public static class InventoryAuth
     public const string SubjectReleasesReader = "subject-releases-reader";
 
     public const string FeedScope = "federation.feed";
-    public const string SignInEventsScope = "federation.signin-events";
-    public const string SubjectReleasesScope = "federation.signin-events.subject";
+    public const string SignInEventsScope = IntegrationRules.SignInEventsScope;
+    public const string SubjectReleasesScope = IntegrationRules.SubjectReleasesScope;
 
     public static IHostApplicationBuilder AddInventoryAuth(this IHostApplicationBuilder builder)
     {
