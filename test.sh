@@ -17,7 +17,7 @@ if [[ -z "${FEDERATION_TEST_POSTGRES:-}" ]]; then
 fi
 export FEDERATION_TEST_POSTGRES
 
-for dir in tests/interop/*/; do
+for dir in tests/interop/*/ tests/ui/; do
   [[ -f "$dir/package-lock.json" ]] && (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
 done
 

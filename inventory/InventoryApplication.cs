@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Federation.Core.Text;
 using Federation.Inventory.Apis;
 using Federation.Inventory.Auth;
 using Federation.Inventory.Feed;
@@ -6,6 +7,7 @@ using Federation.Inventory.Http;
 using Federation.Inventory.Infrastructure;
 using Federation.Inventory.Register;
 using Federation.Inventory.Retention;
+using Federation.Ui;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
@@ -22,6 +24,14 @@ public static class InventoryApplication
     {
         builder.AddRegisterDatabase();
         builder.AddInventoryAuth();
+        builder.AddRegisterSignIn();
+        builder.Services.AddFederationUi(ui =>
+        {
+            ui.ServiceName = new PersonText("Systemregistret", "System register");
+            ui.HomePath = RegisterSignIn.PagesRoot;
+            ui.SignOutPath = RegisterSignIn.SignOutPath;
+            ui.Navigation.Add(new NavigationLink(new PersonText("System", "Systems"), RegisterSignIn.PagesRoot));
+        });
 
         var services = builder.Services;
         var development = builder.Environment.IsDevelopment();
@@ -98,6 +108,9 @@ public static class InventoryApplication
     {
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseAntiforgery();
+        app.MapFederationUi();
+        app.MapRazorPages();
         app.MapOpenApi();
         // The redirect URI is this page on the address the browser used; the register's own system
         // (demo: "register") must list it among its client's redirect URIs.

@@ -12,7 +12,7 @@ public static class IntegrationRules
 {
     /// <summary>Paths of the gateway itself; a system cannot claim them (or anything under them).</summary>
     public static readonly IReadOnlyList<string> GatewayReservedPaths =
-        ["/health", "/metrics", "/signin-oidc", "/signout-callback-oidc", "/account", "/_gateway"];
+        ["/health", "/metrics", "/signin-oidc", "/signout-callback-oidc", "/account", "/_gateway", "/_federation", "/culture"];
 
     /// <summary>
     /// An OIDC redirect or post-logout redirect URI, and a SAML ACS or metadata URL: an absolute

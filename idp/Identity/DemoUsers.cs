@@ -32,6 +32,10 @@ public static class DemoUsers
         new("elin.elev", "Elin", "Elev", ["elev"], [Bjorkskolan], ["student", "member"], ["bjorkskolan-klass-7b"], "201003152380"),
         new("vera.vardnadshavare", "Vera", "Vårdnadshavare", ["vardnadshavare"], [], ["affiliate"], []),
         new("ulf.admin", "Ulf", "Admin", ["register-admin"], [], ["employee", "member"], ["utvecklingsavdelningen"]),
+        // The data protection officer reads the whole register and its audit log; the system owner
+        // edits the register entries of the systems that name them (demo register: ProCapita, Schoolsoft).
+        new("dana.dataskydd", "Dana", "Dataskydd", ["dataskyddsombud"], [], ["employee", "member"], ["kommunledningskontoret"]),
+        new("olle.systemagare", "Olle", "Systemägare", ["systemagare"], [], ["employee", "member"], ["bildningsforvaltningen"]),
     ];
 
     public static async Task SeedAsync(IServiceProvider services, CancellationToken cancellationToken = default)

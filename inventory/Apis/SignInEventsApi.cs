@@ -148,7 +148,7 @@ public static class SignInEventsApi
         var register = await systems.AllAsync(includeRetired: true, ct);
         var received = register.Where(s => named.Contains(s.Id))
             .Select(s => new ReleasedToSystem(s.Id, s.Name, s.Processing.Purposes,
-                [.. s.Processing.LegalBasis.Select(letter => new LegalBasisView(letter, LegalBasisWords.Sv(letter), LegalBasisWords.En(letter)))]))
+                [.. s.Processing.LegalBasis.Select(LegalBasisOf)]))
             .ToList();
         var days = register.FirstOrDefault(s => s.Id == retention.Value.FederationSystemId)?.Processing.RetentionDays;
         return TypedResults.Ok(new SubjectReleases(subject, days, releases, received));
@@ -165,6 +165,12 @@ public static class SignInEventsApi
     private static SignInEventView View(SignInEvent e) =>
         new(e.Id, Utc(e.At), e.Protocol, e.UpstreamIdp, e.ClientId, e.Subject,
             e.UserName, e.Outcome, e.AssuranceLevel, e.TraceId, e.SystemId, Names(e.ReleasedAttributes));
+
+    private static LegalBasisView LegalBasisOf(string letter)
+    {
+        var words = RegisterText.LegalBasis(letter);
+        return new LegalBasisView(letter, words.Sv, words.En);
+    }
 
     private static DateTimeOffset Utc(DateTime at) => new(DateTime.SpecifyKind(at, DateTimeKind.Utc));
 

@@ -25,6 +25,14 @@ public sealed class InventoryAuthOptions
     /// <summary>The idp's own client id: the only caller that may read one person's releases (for that person's page).</summary>
     [Required]
     public string IdpClientId { get; set; } = IntegrationRules.IdpClientId;
+
+    /// <summary>
+    /// The client the register's pages sign people in with: the register's own system's client in
+    /// the register (public, authorization code + PKCE; its redirect URIs must list
+    /// <c>{register}/signin-oidc</c> and, for sign-out, <c>{register}/signout-callback-oidc</c>).
+    /// </summary>
+    [Required]
+    public string PagesClientId { get; set; } = "federation-register";
 }
 
 /// <summary>JWT bearer (RFC 9068 access tokens) and the register's policies.</summary>
@@ -91,6 +99,7 @@ public static class InventoryAuth
     /// <summary>Who to name in the audit log.</summary>
     public static string ActorOf(ClaimsPrincipal user) =>
         user.FindFirst("preferred_username")?.Value
+        ?? user.FindFirst("eppn")?.Value
         ?? user.FindFirst("sub")?.Value
         ?? user.FindFirst("client_id")?.Value
         ?? "unknown";

@@ -26,6 +26,12 @@ public sealed record SystemRecord(
     ProcessingRecord Processing,
     AccessPolicy Access)
 {
+    /// <summary>
+    /// User names (<c>preferred_username</c>) of the people who answer for the system as its owner
+    /// in the register: they may edit this system's entry (see <c>RegisterPermissions</c>).
+    /// </summary>
+    public IReadOnlyList<string> OwnerAccounts { get; init; } = [];
+
     /// <summary>True when the federation signs users in to it or proxies to it.</summary>
     public bool HasLiveFederation =>
         Integration is { } i && (i.SamlSp is not null || i.OidcClient is not null || i.Backend is not null);

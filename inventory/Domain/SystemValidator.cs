@@ -31,6 +31,7 @@ public static partial class SystemValidator
         var a = system.Access;
         return system with
         {
+            OwnerAccounts = system.OwnerAccounts ?? [],
             Processing = p is null ? null! : p with
             {
                 Purposes = p.Purposes ?? [],
@@ -84,6 +85,15 @@ public static partial class SystemValidator
         errors.Required("administrator", system.Administrator, 200);
         errors.Optional("description", system.Description, 2000);
         errors.Optional("vendor", system.Vendor, 200);
+        for (var i = 0; i < (system.OwnerAccounts?.Count ?? 0); i++)
+        {
+            var account = system.OwnerAccounts![i];
+            if (string.IsNullOrWhiteSpace(account) || account.Length > 64 || account.Any(char.IsWhiteSpace))
+            {
+                errors.Add($"ownerAccounts[{i}]", "Use a user name (preferred_username) of at most 64 characters without spaces.");
+            }
+        }
+
         if (!Enum.IsDefined(system.Lifecycle))
         {
             errors.Add("lifecycle", $"Use one of {string.Join(", ", Enum.GetNames<LifecyclePhase>())}.");

@@ -22,7 +22,13 @@ public sealed class DemoRegister(InventoryDbContext db, AuditChain chain, TimePr
     public const string RegisterScope = "federation.register";
 
     /// <summary>Where the idp may send the code: the API reference page of the register on its default address.</summary>
-    public static readonly IReadOnlyList<string> RegisterRedirectUris = ["http://127.0.0.1:5300/scalar/"];
+    public static readonly IReadOnlyList<string> RegisterRedirectUris = ["http://127.0.0.1:5300/scalar/", "http://127.0.0.1:5300/signin-oidc"];
+
+    /// <summary>Where the idp may send people after signing out of the register's pages.</summary>
+    public static readonly IReadOnlyList<string> RegisterPostLogoutRedirectUris = ["http://127.0.0.1:5300/signout-callback-oidc"];
+
+    /// <summary>The demo system owner (eppn) of ProCapita and Schoolsoft.</summary>
+    public const string DemoSystemOwner = "olle.systemagare@skola.example.se";
 
     private const string Controller = "Bildningsnämnden";
     private const string ControllerContact = "bildningsnamnden@kommun.example.se, 0410-73 50 00";
@@ -77,12 +83,14 @@ public sealed class DemoRegister(InventoryDbContext db, AuditChain chain, TimePr
             Policy([], Federation.Core.Access.AssuranceLevel.Loa2.Name, ["roles", "school_units", "groups", "acr"])),
 
         // The register itself: its administrators sign in on the API reference page (/scalar) with
-        // authorization code + PKCE as a public client, and write with the resulting token.
+        // authorization code + PKCE as a public client, and write with the resulting token; the
+        // register's pages (/register) sign people in with the same client. Who may sign in at all
+        // is this policy (the idp refuses everyone else); what each may do is RegisterPermissions.
         new(RegisterSystemId, "Systemregistret",
             "Kommunens register över skolans system och deras behandlingar av personuppgifter (art. 30 GDPR). Utvecklingsavdelningen för registret och loggar in här för att ändra det.",
             "Egen utveckling", "systemregister", Owner, Developers, LifecyclePhase.AnvandningOchSupport,
             new Integration(OidcClient: new FeedOidcClient(RegisterClientId, null,
-                RegisterRedirectUris, [], ["authorization_code"], [RegisterScope])),
+                RegisterRedirectUris, RegisterPostLogoutRedirectUris, ["authorization_code"], [RegisterScope])),
             Record(
                 purposes: ["Förteckning över behandlingar av personuppgifter (art. 30 GDPR)", "Behörighetsstyrning: bara registeradministratörer ändrar registret"],
                 legalBasis: ["c", "e"],
@@ -92,7 +100,8 @@ public sealed class DemoRegister(InventoryDbContext db, AuditChain chain, TimePr
                 retention: "Revisionsloggen över registret bevaras enligt dokumenthanteringsplanen.",
                 security: ["Rollstyrd behörighet (register-admin)", "Hashkedjad revisionslogg", "Optimistisk samtidighetskontroll (If-Match)"],
                 dpia: false),
-            Policy([InventoryAuth.RegisterAdmin], Federation.Core.Access.AssuranceLevel.Loa2.Name, ["name", "roles", "groups"])),
+            Policy([InventoryAuth.RegisterAdmin, RegisterPermissions.DataProtectionOfficer, RegisterPermissions.SystemOwner],
+                Federation.Core.Access.AssuranceLevel.Loa2.Name, ["name", "eppn", "roles", "groups"])),
 
         new("procapita", "ProCapita Education",
             "Verksamhetssystem för förskola, skola och fritidshem: elev- och personalregister, placeringar, avgifter. Används av skolsekreterare och centrala resurser.",
@@ -108,7 +117,8 @@ public sealed class DemoRegister(InventoryDbContext db, AuditChain chain, TimePr
                 security: ["Endast personal via gatewayn", "Loggning av åtkomst", "Skyddade personuppgifter markeras och döljs"],
                 processor: new ProcessorAgreement("CGI Sverige AB", true, new DateOnly(2027, 12, 31)),
                 dpia: true),
-            Policy(["skolsekreterare", "rektor"], Federation.Core.Access.AssuranceLevel.Loa2.Name, ["name", "personnummer", "roles", "school_units", "eppn"])),
+            Policy(["skolsekreterare", "rektor"], Federation.Core.Access.AssuranceLevel.Loa2.Name, ["name", "personnummer", "roles", "school_units", "eppn"]))
+        { OwnerAccounts = [DemoSystemOwner] },
 
         new("schoolsoft", "Schoolsoft",
             "Skolplattform: schema, frånvaro, omdömen, betyg och kommunikation med vårdnadshavare.",
@@ -127,7 +137,8 @@ public sealed class DemoRegister(InventoryDbContext db, AuditChain chain, TimePr
                 processor: new ProcessorAgreement("SchoolSoft AB", true, new DateOnly(2027, 6, 30)),
                 dpia: false),
             Policy(["larare", "rektor", "skolsekreterare", "elev", "vardnadshavare"], Federation.Core.Access.AssuranceLevel.Loa2.Name,
-                ["eppn", "given_name", "family_name", "email", "school_units", "affiliation"])),
+                ["eppn", "given_name", "family_name", "email", "school_units", "affiliation"]))
+        { OwnerAccounts = [DemoSystemOwner] },
 
         new("google-workspace", "Google Workspace for Education",
             "Molntjänst för dokument, e-post och Classroom för elever och lärare på en del av skolorna.",

@@ -98,6 +98,15 @@ public sealed class FederationStack : IAsyncLifetime
                 .GetAccessTokenAsync("ulf.admin", "openid federation.register"),
             TimeSpan.FromSeconds(30), "ulf.admin gets a register token from the idp");
 
+        // The register's pages sign people in with the register's client: its redirect URIs are this run's.
+        var register = Inventory.BaseAddress.AbsoluteUri.TrimEnd('/');
+        await UpdateSystemAsync("register", system =>
+        {
+            var client = system["integration"]!["oidcClient"]!;
+            client["redirectUris"] = new JsonArray(RegisterRedirectUri, $"{register}/signin-oidc");
+            client["postLogoutRedirectUris"] = new JsonArray($"{register}/signout-callback-oidc");
+        });
+
         // The gateway starts on a feed that already routes ProCapita to the demo backend.
         await UpdateSystemAsync("procapita", system =>
             system["integration"]!["backend"]!["upstreams"] = new JsonArray(Demo.BaseAddress.AbsoluteUri.TrimEnd('/')));
@@ -119,6 +128,7 @@ public sealed class FederationStack : IAsyncLifetime
             client["postLogoutRedirectUris"] = new JsonArray($"{gateway}/signout-callback-oidc");
         });
         await WaitUntilIdpAcceptsRedirectAsync(GatewayClientId, $"{gateway}/signin-oidc");
+        await WaitUntilIdpAcceptsRedirectAsync(RegisterClientId, $"{register}/signin-oidc");
     }
 
     /// <summary>The name of the metadata-only SAML upstream of the idp.</summary>

@@ -18,9 +18,12 @@ public sealed class DemoRegisterTests
         Assert.Equal(["authorization_code"], client.GrantTypes);
         Assert.Equal(["federation.register"], client.Scopes);
         Assert.Contains("http://127.0.0.1:5300/scalar/", client.RedirectUris);
-        Assert.Equal([InventoryAuth.RegisterAdmin], register.Access.Roles);
-        // Writes are authorised by the roles claim, so the token must carry it.
+        Assert.Contains("http://127.0.0.1:5300/signin-oidc", client.RedirectUris); // the register's pages
+        // Only the register's people sign in to it at all; what each may do is RegisterPermissions.
+        Assert.Equal([InventoryAuth.RegisterAdmin, RegisterPermissions.DataProtectionOfficer, RegisterPermissions.SystemOwner], register.Access.Roles);
+        // Writes are authorised by the roles claim and owners matched by eppn, so the token must carry both.
         Assert.Contains("roles", register.Access.Release);
+        Assert.Contains("eppn", register.Access.Release);
     }
 
     [Fact]
