@@ -1,4 +1,3 @@
-using System.Globalization;
 using Federation.Core.Text;
 
 namespace Federation.Idp.Pages;
@@ -8,9 +7,7 @@ public static class UiText
 {
     private static readonly Dictionary<string, PersonText> Texts = new(StringComparer.Ordinal)
     {
-        ["site.title"] = new("Skolfederationen – inloggning", "School federation – sign in"),
-        ["site.skip"] = new("Hoppa till innehållet", "Skip to content"),
-        ["site.otherLanguage"] = new("In English", "På svenska"),
+        ["home.title"] = new("Skolfederationens inloggning", "The school federation's sign-in"),
         ["login.title"] = new("Logga in", "Sign in"),
         ["login.intro"] = new("Logga in med ditt användarkonto i kommunens skolor.", "Sign in with your account in the municipality's schools."),
         ["login.username"] = new("Användarnamn", "User name"),
@@ -77,7 +74,6 @@ public static class UiText
 
     public static string Language => PersonLanguage.Current.Name;
 
-    public static bool IsEnglish => PersonLanguage.IsEnglish(CultureInfo.CurrentUICulture);
 
     public static string T(string key) => Texts.TryGetValue(key, out var text) ? text.Current : key;
 
