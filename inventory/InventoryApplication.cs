@@ -106,6 +106,8 @@ public static class InventoryApplication
 
     public static WebApplication MapInventory(this WebApplication app)
     {
+        // The pages' language (Swedish unless the person chose English); the API stays English and invariant.
+        app.UseRequestLocalization();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();

@@ -33,6 +33,15 @@ public sealed class RegisterSignInTests(FederationStack stack)
         Assert.DoesNotContain("AnvandningOchSupport", await page.ContentAsync(), StringComparison.Ordinal);
         await PageAudit.CheckAsync(page, "register-start");
 
+        // English by choice, remembered, and back.
+        await page.GetByRole(AriaRole.Link, new() { Name = "In English" }).ClickAsync();
+        await page.WaitForURLAsync(new Uri(stack.Inventory.BaseAddress, "register").AbsoluteUri);
+        Assert.Equal("en", await page.GetAttributeAsync("html", "lang"));
+        Assert.Contains("System register", await page.InnerTextAsync("header"), StringComparison.Ordinal);
+        await page.GetByRole(AriaRole.Link, new() { Name = "På svenska" }).ClickAsync();
+        await page.WaitForURLAsync(new Uri(stack.Inventory.BaseAddress, "register").AbsoluteUri);
+        Assert.Equal("sv", await page.GetAttributeAsync("html", "lang"));
+
         await page.GetByRole(AriaRole.Button, new() { Name = "Logga ut" }).ClickAsync();
         // The idp asks before it ends its own session (the person may be signed in elsewhere too).
         await page.WaitForURLAsync(stack.Idp.BaseAddress.AbsoluteUri + "**");
