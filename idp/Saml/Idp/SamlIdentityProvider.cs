@@ -19,7 +19,6 @@ public sealed class SamlIdentityProvider(
     SamlKeyStore keys,
     TimeProvider time,
     SamlTelemetry telemetry,
-    Audit.SignInAudit audit,
     ILogger<SamlIdentityProvider> logger)
 {
     private readonly SamlOptions settings = options.Value;
@@ -134,8 +133,7 @@ public sealed class SamlIdentityProvider(
 
         logger.LogInformation("SAML response issued to {Sp} for request {RequestId}", sp.EntityId, request.RequestId);
         telemetry.Login("downstream", sp.EntityId, "success", null);
-        audit.RecordRelease("saml", upstream: null, clientId: null, sp.SystemId, subject.Subject, userName: null,
-            released.Select(a => AttributeCatalog.All.First(c => c.SamlName == a.Name).Name), subject.AssuranceLevel);
+        await session.ReleasedAsync(http, subject, sp, [.. released.Select(a => AttributeCatalog.All.First(c => c.SamlName == a.Name).Name)]);
         return new PostBindingResult(new Uri(request.AcsUrl), "SAMLResponse", Convert.ToBase64String(Encoding.UTF8.GetBytes(document.OuterXml)), request.RelayState);
     }
 
