@@ -31,6 +31,10 @@ public static class InventoryApplication
             ui.HomePath = RegisterSignIn.PagesRoot;
             ui.SignOutPath = RegisterSignIn.SignOutPath;
             ui.Navigation.Add(new NavigationLink(new PersonText("System", "Systems"), RegisterSignIn.PagesRoot));
+            ui.Navigation.Add(new NavigationLink(new PersonText("Registrera system", "Register a system"), "/register/systems/new",
+                user => RegisterPermissions.CanCreate(RegisterPerson.From(user))));
+            ui.Navigation.Add(new NavigationLink(new PersonText("Läs in CSV", "Import CSV"), "/register/import",
+                user => RegisterPermissions.CanImport(RegisterPerson.From(user))));
         });
 
         var services = builder.Services;

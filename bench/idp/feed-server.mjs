@@ -1,6 +1,14 @@
 // The smallest register for the benchmark: serves one federation feed with the bench client.
 //   PORT=… CLIENT_ID=… CLIENT_SECRET=… node feed-server.mjs
 import http from 'node:http';
+import { pbkdf2Sync, randomBytes } from 'node:crypto';
+
+// The feed carries a client's secret only as its hash (core/Secrets/ClientSecretHash.cs's format).
+const secretHash = (secret) => {
+  const salt = randomBytes(16);
+  const key = pbkdf2Sync(secret, salt, 100_000, 32, 'sha256');
+  return `pbkdf2-sha256$100000$${salt.toString('base64')}$${key.toString('base64')}`;
+};
 
 const port = Number(process.env.PORT ?? 5802);
 const feed = {
@@ -14,7 +22,7 @@ const feed = {
     release: [],
     oidcClient: {
       clientId: process.env.CLIENT_ID ?? 'bench-client',
-      clientSecret: process.env.CLIENT_SECRET ?? 'bench-secret-0123456789',
+      clientSecretHash: secretHash(process.env.CLIENT_SECRET ?? 'bench-secret-0123456789'),
       redirectUris: [],
       postLogoutRedirectUris: [],
       grantTypes: ['client_credentials'],

@@ -4,7 +4,7 @@
 // over the measured window. Bounded in count and time; loopback only.
 //   URL=http://127.0.0.1:5100/connect/token CLIENT_ID=… CLIENT_SECRET=… SERVER_PID=… node load.mjs
 import http from 'node:http';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 
 const url = new URL(process.env.URL);
 if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) throw new Error('loopback targets only');
@@ -26,6 +26,22 @@ const cpuMs = () => {
   const fields = readFileSync(`/proc/${serverPid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 1000 / clockTicks;
 };
+// CPU of .NET's background recompilation threads (tiered JIT), which a loaded machine stretches
+// over many seconds of a run: reported apart, so the steady state shows (0 for node). Per thread,
+// as such a thread may end and another start; one that ended meanwhile is not counted.
+const jitThreads = () => {
+  const threads = new Map();
+  if (!serverPid) return threads;
+  for (const task of readdirSync(`/proc/${serverPid}/task`)) {
+    try {
+      if (!readFileSync(`/proc/${serverPid}/task/${task}/comm`, 'utf8').startsWith('.NET Tiered')) continue;
+      const fields = readFileSync(`/proc/${serverPid}/task/${task}/stat`, 'utf8').split(') ')[1].split(' ');
+      threads.set(task, (Number(fields[11]) + Number(fields[12])) * 1000 / clockTicks);
+    } catch { /* the thread ended */ }
+  }
+  return threads;
+};
+const jitSince = (start) => [...jitThreads()].reduce((sum, [task, ms]) => sum + ms - (start.get(task) ?? 0), 0);
 const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
 
 const post = () => new Promise((resolve) => {
@@ -50,19 +66,19 @@ const t0 = Date.now();
 const measureFrom = t0 + warmup;
 const stopAt = measureFrom + duration;
 let measuredStart = 0;
-let cpuAtStart = NaN;
+let cpuAtStart = NaN, jitAtStart = new Map();
 async function worker() {
   while (Date.now() < stopAt && sent < maxRequests) {
     sent++;
     const r = await post();
     const now = Date.now();
     if (now < measureFrom) continue;
-    if (!measuredStart) { measuredStart = now; cpuAtStart = cpuMs(); }
+    if (!measuredStart) { measuredStart = now; cpuAtStart = cpuMs(); jitAtStart = jitThreads(); }
     if (r.ok) latencies.push(r.ms); else errors++;
   }
 }
 await Promise.all(Array.from({ length: concurrency }, worker));
-const cpuUsed = cpuMs() - cpuAtStart;
+const cpuUsed = cpuMs() - cpuAtStart, jitUsed = jitSince(jitAtStart);
 const elapsed = (Date.now() - (measuredStart || measureFrom)) / 1000;
 latencies.sort((a, b) => a - b);
 const pct = (p) => latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] : NaN;
@@ -70,5 +86,6 @@ console.log(JSON.stringify({
   target: url.href, concurrency, seconds: Number(elapsed.toFixed(1)), tokens: latencies.length, errors,
   tokensPerSecond: Number((latencies.length / elapsed).toFixed(1)), p50ms: Number(pct(0.5).toFixed(2)), p99ms: Number(pct(0.99).toFixed(2)),
   cpuMsPerToken: Number((cpuUsed / Math.max(1, latencies.length)).toFixed(3)),
+  jitMsPerToken: Number((jitUsed / Math.max(1, latencies.length)).toFixed(3)),
 }));
 agent.destroy();

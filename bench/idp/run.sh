@@ -58,7 +58,7 @@ done
 node -e '
 const runs = process.argv.slice(1).map(JSON.parse);
 const idp = runs.filter((_, i) => i % 3 === 0), op = runs.filter((_, i) => i % 3 === 1), stored = runs.filter((_, i) => i % 3 === 2);
-const row = (name, r) => console.log(`${name.padEnd(30)} ${String(r.tokensPerSecond).padStart(9)} tokens/s   p50 ${String(r.p50ms).padStart(7)} ms   p99 ${String(r.p99ms).padStart(7)} ms   cpu ${String(r.cpuMsPerToken).padStart(5)} ms/token   errors ${r.errors}`);
+const row = (name, r) => console.log(`${name.padEnd(30)} ${String(r.tokensPerSecond).padStart(9)} tokens/s   p50 ${String(r.p50ms).padStart(7)} ms   p99 ${String(r.p99ms).padStart(7)} ms   cpu ${String(r.cpuMsPerToken).padStart(5)} ms/token (tiered JIT ${String(r.jitMsPerToken).padStart(5)})   errors ${r.errors}`);
 idp.forEach((r, i) => { row(`federation idp #${i + 1}`, r); row(`oidc-provider #${i + 1}`, op[i]); row(`idp, access tokens stored #${i + 1}`, stored[i]); });
 const mean = (xs, k) => xs.reduce((a, r) => a + r[k], 0) / xs.length;
 const [ti, to, ts, pi, po] = [mean(idp, "tokensPerSecond"), mean(op, "tokensPerSecond"), mean(stored, "tokensPerSecond"), mean(idp, "p99ms"), mean(op, "p99ms")];

@@ -46,7 +46,9 @@ public static class ServiceDatabase
         services.AddDbContextPool<TSqlite>((sp, o) =>
         {
             var options = sp.GetRequiredService<IOptions<TOptions>>().Value;
-            o.UseSqlite(SqliteConnectionString(options.ConnectionString!));
+            var connectionString = SqliteConnectionString(options.ConnectionString!);
+            o.UseSqlite(connectionString)
+             .AddInterceptors(new SqliteWriteGate(new SqliteConnectionStringBuilder(connectionString).DataSource));
             configure?.Invoke(o, options);
         });
         services.AddScoped<TContext>(sp => sp.GetRequiredService<IOptions<TOptions>>().Value.IsPostgres

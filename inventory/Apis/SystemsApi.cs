@@ -20,6 +20,9 @@ public sealed record SystemListParameters(
     int? Page,
     int? PageSize);
 
+/// <summary>Body of <c>POST /api/systems/{id}/lifecycle</c>.</summary>
+public sealed record LifecycleStep(LifecyclePhase To);
+
 /// <summary><c>/api/systems</c>: the register's systems, with optimistic concurrency by ETag.</summary>
 public static class SystemsApi
 {
@@ -37,8 +40,15 @@ public static class SystemsApi
         var writes = group.MapGroup("").RequireAuthorization(InventoryAuth.RegisterAdmin)
             .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
         writes.MapPost("/", Create).WithName("CreateSystem").WithSummary("Register a new system.");
-        writes.MapPut("/{id}", Update).WithName("UpdateSystem").WithSummary("Replace a system; needs If-Match with its current ETag.");
         writes.MapDelete("/{id}", Delete).WithName("DeleteSystem").WithSummary("Remove a system; needs If-Match with its current ETag.");
+
+        // Owners change their own systems: who may change what is RegisterPermissions, asked per system.
+        var edits = group.MapGroup("").RequireAuthorization(InventoryAuth.RegisterEditor)
+            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
+        edits.MapPut("/{id}", Update).WithName("UpdateSystem")
+            .WithSummary("Replace a system; needs If-Match with its current ETag. A register administrator changes any system; a system owner the systems whose ownerAccounts name them, but not ownerAccounts.");
+        edits.MapPost("/{id}/lifecycle", StepLifecycle).WithName("StepSystemLifecycle")
+            .WithSummary("Move a system one step through its lifecycle (Anskaffning → Driftsattning → [Administration →] AnvandningOchSupport → Avveckling → Avvecklad); needs If-Match.");
         return app;
     }
 
@@ -114,7 +124,13 @@ public static class SystemsApi
             return await MissingOrUnknown(id, ifMatch, store, ct);
         }
 
-        var result = await store.UpdateAsync(id, record, expected, InventoryAuth.ActorOf(http.User), ct);
+        var person = RegisterPerson.From(http.User);
+        if (await store.FindAsync(id, ct) is var (stored, _) && !RegisterPermissions.CanChange(person, stored, record))
+        {
+            return Refused(person, stored);
+        }
+
+        var result = await store.UpdateAsync(id, record, expected, person.Actor, ct);
         switch (result.Status)
         {
             case WriteStatus.NotFound:
@@ -145,6 +161,52 @@ public static class SystemsApi
             _ => TypedResults.NoContent(),
         };
     }
+
+    public static async Task<Results<Ok<SystemRecord>, ProblemHttpResult>> StepLifecycle(
+        string id, LifecycleStep step, [FromHeader(Name = "If-Match")] string? ifMatch, SystemStore store, HttpContext http, CancellationToken ct)
+    {
+        if (await store.FindAsync(id, ct) is not var (stored, _))
+        {
+            return NotFound(id);
+        }
+
+        var person = RegisterPerson.From(http.User);
+        if (!RegisterPermissions.CanEdit(person, stored))
+        {
+            return Refused(person, stored);
+        }
+
+        if (await ExpectedVersionAsync(id, ifMatch, store, ct) is not { } expected)
+        {
+            return await MissingOrUnknown(id, ifMatch, store, ct);
+        }
+
+        var result = await store.StepLifecycleAsync(id, step.To, expected, person.Actor, ct);
+        switch (result.Status)
+        {
+            case WriteStatus.NotFound:
+                return NotFound(id);
+            case WriteStatus.PreconditionFailed:
+                return PreconditionFailed(id, result.Version);
+            case WriteStatus.NotAStep:
+                return TypedResults.Problem(
+                    statusCode: StatusCodes.Status409Conflict,
+                    title: "Not a step of the lifecycle.",
+                    detail: LifecycleSteps.Problem(result.Record!.Lifecycle, step.To, RegisterText.Lifecycle)?.En,
+                    extensions: new Dictionary<string, object?> { ["allowed"] = LifecycleSteps.From(result.Record.Lifecycle).Select(p => p.ToString()).ToList() });
+        }
+
+        http.Response.Headers.ETag = SystemRows.ETag(result.Version);
+        return TypedResults.Ok(result.Record!);
+    }
+
+    private static ProblemHttpResult Refused(RegisterPerson person, SystemRecord system) =>
+        TypedResults.Problem(
+            statusCode: StatusCodes.Status403Forbidden,
+            title: "You may not make this change.",
+            detail: RegisterPermissions.CanEdit(person, system)
+                ? "Only a register administrator changes ownerAccounts."
+                : $"'{person.Actor}' may not change system '{system.Id}': a register administrator changes every system, a system owner only the systems whose ownerAccounts name them.");
 
     /// <summary>
     /// The version the caller says it has seen: a strong ETag such as <c>"17"</c>, or <c>*</c>

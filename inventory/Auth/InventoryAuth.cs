@@ -40,6 +40,9 @@ public static class InventoryAuth
 {
     public const string RegisterAdmin = "register-admin";
     public const string RegisterReader = "register-reader";
+
+    /// <summary>Signed in with a role that can change some system (administrator or system owner); per system, <see cref="RegisterPermissions.CanChange"/> decides.</summary>
+    public const string RegisterEditor = "register-editor";
     public const string FeedReader = "feed-reader";
     public const string SignInEventWriter = "signin-event-writer";
     public const string SubjectReleasesReader = "subject-releases-reader";
@@ -83,6 +86,7 @@ public static class InventoryAuth
             });
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(RegisterAdmin, p => p.RequireAuthenticatedUser().RequireRole(RegisterAdmin))
+            .AddPolicy(RegisterEditor, p => p.RequireAuthenticatedUser().RequireRole(RegisterAdmin, RegisterPermissions.SystemOwner))
             .AddPolicy(FeedReader, p => p.RequireAuthenticatedUser().RequireAssertion(c => HasScope(c.User, FeedScope)))
             .AddPolicy(SignInEventWriter, p => p.RequireAuthenticatedUser().RequireAssertion(c => HasScope(c.User, SignInEventsScope)));
         return builder;

@@ -2,12 +2,17 @@ using System.Text.RegularExpressions;
 using Federation.Core.Attributes;
 using Federation.Core.Feed;
 using Federation.Core.Integration;
+using Federation.Core.Text;
 
 namespace Federation.Inventory.Domain;
 
+/// <summary>One problem the register finds in a record: the field's JSON path and what is wrong, in both languages.</summary>
+public sealed record FieldProblem(string Path, PersonText Message);
+
 /// <summary>
 /// Checks one <see cref="SystemRecord"/> and names every bad field with its JSON path
-/// (e.g. <c>access.release[2]</c>), so one answer tells the caller everything to fix.
+/// (e.g. <c>access.release[2]</c>), so one answer tells the caller everything to fix. The one
+/// rule for the API (English problem details) and the register's pages (Swedish beside the field).
 /// </summary>
 public static partial class SystemValidator
 {
@@ -65,18 +70,26 @@ public static partial class SystemValidator
         };
     }
 
-    public static Dictionary<string, string[]> Validate(SystemRecord? system)
+    /// <summary>The problems by JSON path, in English: the API's <c>errors</c>.</summary>
+    public static Dictionary<string, string[]> Validate(SystemRecord? system) =>
+        Check(system).GroupBy(p => p.Path, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(p => p.Message.En).ToArray(), StringComparer.Ordinal);
+
+    /// <summary>Every problem of the record, in the order of its fields.</summary>
+    public static IReadOnlyList<FieldProblem> Check(SystemRecord? system)
     {
         var errors = new Errors();
         if (system is null)
         {
-            errors.Add("$", "A system record is required.");
-            return errors.ToDictionary();
+            errors.Add("$", new("Uppgifter om systemet saknas.", "A system record is required."));
+            return errors.Problems;
         }
 
         if (string.IsNullOrWhiteSpace(system.Id) || system.Id.Length > 64 || !Slug().IsMatch(system.Id))
         {
-            errors.Add("id", "Use a slug of at most 64 characters: lower-case letters a-z, digits and single dashes (e.g. 'procapita').");
+            errors.Add("id", new(
+                "Ange ett id på högst 64 tecken: små bokstäver a–z, siffror och enkla bindestreck (t.ex. ”procapita”).",
+                "Use a slug of at most 64 characters: lower-case letters a-z, digits and single dashes (e.g. 'procapita')."));
         }
 
         errors.Required("name", system.Name, 200);
@@ -90,18 +103,19 @@ public static partial class SystemValidator
             var account = system.OwnerAccounts![i];
             if (string.IsNullOrWhiteSpace(account) || account.Length > 64 || account.Any(char.IsWhiteSpace))
             {
-                errors.Add($"ownerAccounts[{i}]", "Use a user name (preferred_username) of at most 64 characters without spaces.");
+                errors.Add($"ownerAccounts[{i}]", new(
+                    "Ange ett användarnamn på högst 64 tecken utan mellanslag.", "Use a user name (preferred_username) of at most 64 characters without spaces."));
             }
         }
 
         if (!Enum.IsDefined(system.Lifecycle))
         {
-            errors.Add("lifecycle", $"Use one of {string.Join(", ", Enum.GetNames<LifecyclePhase>())}.");
+            errors.Add("lifecycle", new("Välj en av livscykelfaserna.", $"Use one of {string.Join(", ", Enum.GetNames<LifecyclePhase>())}."));
         }
 
         if (system.Processing is null)
         {
-            errors.Add("processing", "The record of processing (GDPR Art. 30) is required.");
+            errors.Add("processing", new("Registerförteckningen (GDPR art. 30) krävs.", "The record of processing (GDPR Art. 30) is required."));
         }
         else
         {
@@ -110,7 +124,7 @@ public static partial class SystemValidator
 
         if (system.Access is null)
         {
-            errors.Add("access", "The access policy is required.");
+            errors.Add("access", new("Åtkomstregeln krävs.", "The access policy is required."));
         }
         else
         {
@@ -122,7 +136,7 @@ public static partial class SystemValidator
             ValidateIntegration(integration, errors);
         }
 
-        return errors.ToDictionary();
+        return errors.Problems;
     }
 
     private static void ValidateProcessing(ProcessingRecord p, Errors errors)
@@ -136,7 +150,8 @@ public static partial class SystemValidator
         {
             if (!LegalBases.Contains(p.LegalBasis![i]))
             {
-                errors.Add($"processing.legalBasis[{i}]", "Use the letter of GDPR Art. 6(1): a, b, c, d, e or f.");
+                errors.Add($"processing.legalBasis[{i}]", new(
+                    "Ange bokstaven i GDPR art. 6.1: a, b, c, d, e eller f.", "Use the letter of GDPR Art. 6(1): a, b, c, d, e or f."));
             }
         }
 
@@ -147,8 +162,9 @@ public static partial class SystemValidator
         {
             if (!SpecialCategory.SwedishLabels.ContainsKey(p.SpecialCategories![i]))
             {
-                errors.Add($"processing.specialCategories[{i}]",
-                    $"'{p.SpecialCategories[i]}' is not a special category of Art. 9; use one of {string.Join(", ", SpecialCategory.SwedishLabels.Keys)}.");
+                errors.Add($"processing.specialCategories[{i}]", new PersonText(
+                    "”{0}” är inte en särskild kategori enligt art. 9; använd en av {1}.",
+                    "'{0}' is not a special category of Art. 9; use one of {1}.").Format(p.SpecialCategories[i], string.Join(", ", SpecialCategory.SwedishLabels.Keys)));
             }
         }
 
@@ -156,7 +172,7 @@ public static partial class SystemValidator
         errors.Texts("processing.securityMeasures", p.SecurityMeasures);
         if (p.ThirdCountryTransfers is null)
         {
-            errors.Add("processing.thirdCountryTransfers", "Give a list (empty when there are no transfers).");
+            errors.Add("processing.thirdCountryTransfers", new("Ange en lista (tom när inga uppgifter förs över).", "Give a list (empty when there are no transfers)."));
         }
         else
         {
@@ -169,7 +185,8 @@ public static partial class SystemValidator
         errors.Optional("processing.retention", p.Retention, 1000);
         if (p.RetentionDays is < 1 or > 36500)
         {
-            errors.Add("processing.retentionDays", "Give a number of days between 1 and 36500, or leave it out.");
+            errors.Add("processing.retentionDays", new(
+                "Ange ett antal dagar mellan 1 och 36500, eller lämna fältet tomt.", "Give a number of days between 1 and 36500, or leave it out."));
         }
 
         if (p.Processor is { } processor)
@@ -177,7 +194,8 @@ public static partial class SystemValidator
             errors.Required("processing.processor.name", processor.Name, 200);
             if (!processor.AgreementSigned && processor.AgreementExpires is not null)
             {
-                errors.Add("processing.processor.agreementExpires", "An expiry date needs a signed agreement (agreementSigned: true).");
+                errors.Add("processing.processor.agreementExpires", new(
+                    "Ett slutdatum kräver ett undertecknat avtal.", "An expiry date needs a signed agreement (agreementSigned: true)."));
             }
         }
     }
@@ -190,12 +208,14 @@ public static partial class SystemValidator
         // The core's levels, written by name as the register stores them (not the SAML URIs).
         if (Federation.Core.Access.AssuranceLevel.Parse(a.AssuranceLevel) is not { } level || level.Name != a.AssuranceLevel)
         {
-            errors.Add("access.assuranceLevel", "Use loa2 (password), loa3 (MFA or e-legitimation) or another level loa1–loa4.");
+            errors.Add("access.assuranceLevel", new(
+                "Välj loa2 (lösenord), loa3 (tvåfaktor eller e-legitimation) eller en annan nivå loa1–loa4.",
+                "Use loa2 (password), loa3 (MFA or e-legitimation) or another level loa1–loa4."));
         }
 
         if (a.Release is null)
         {
-            errors.Add("access.release", "Give a list of released attributes (empty when none).");
+            errors.Add("access.release", new("Ange en lista över attribut som lämnas ut (tom när inga).", "Give a list of released attributes (empty when none)."));
             return;
         }
 
@@ -207,17 +227,21 @@ public static partial class SystemValidator
             var field = $"access.release[{i}]";
             if (AttributeCatalog.Find(name ?? "") is not { } attribute)
             {
-                errors.Add(field, $"Attribute '{name}' is not releasable; use one of {string.Join(", ", AttributeCatalog.All.Select(x => x.Name))}.");
+                errors.Add(field, new PersonText(
+                    "Attributet ”{0}” kan inte lämnas ut; använd ett av {1}.",
+                    "Attribute '{0}' is not releasable; use one of {1}.").Format(name, string.Join(", ", AttributeCatalog.All.Select(x => x.Name))));
             }
             else if (!registered.Contains(attribute.Category))
             {
                 var label = PersonalDataCategory.SwedishLabels.GetValueOrDefault(attribute.Category, attribute.Category);
-                errors.Add(field,
-                    $"Attribute '{name}' may not be released: its personal-data category '{attribute.Category}' ({label}) is not in the system's record of processing. Register the category or remove the attribute.");
+                errors.Add(field, new PersonText(
+                    "Attributet ”{0}” får inte lämnas ut: dess personuppgiftskategori ”{2}” finns inte i systemets registerförteckning. Lägg till kategorin eller ta bort attributet.",
+                    "Attribute '{0}' may not be released: its personal-data category '{1}' ({2}) is not in the system's record of processing. Register the category or remove the attribute.")
+                    .Format(name, attribute.Category, label));
             }
             else if (!seen.Add(name!))
             {
-                errors.Add(field, $"Attribute '{name}' is listed twice.");
+                errors.Add(field, new PersonText("Attributet ”{0}” står två gånger.", "Attribute '{0}' is listed twice.").Format(name));
             }
         }
     }
@@ -235,12 +259,13 @@ public static partial class SystemValidator
 
             if (!NameIdFormats.Contains(sp.NameIdFormat))
             {
-                errors.Add("integration.samlSp.nameIdFormat", $"Use one of {string.Join(", ", NameIdFormats)}.");
+                errors.Add("integration.samlSp.nameIdFormat", new PersonText("Använd ett av {0}.", "Use one of {0}.").Format(string.Join(", ", NameIdFormats)));
             }
 
             if (sp.Certificate is not null && !IsBase64(sp.Certificate))
             {
-                errors.Add("integration.samlSp.certificate", "Give the certificate as base64 DER (no PEM armour).");
+                errors.Add("integration.samlSp.certificate", new(
+                    "Ange certifikatet som base64-kodad DER (utan PEM-raderna BEGIN/END).", "Give the certificate as base64 DER (no PEM armour)."));
             }
         }
 
@@ -257,7 +282,7 @@ public static partial class SystemValidator
             EachItem("integration.oidcClient.scopes", client.Scopes, IntegrationRules.ScopeProblem, errors);
             if (client.GrantTypes is null || client.GrantTypes.Count == 0)
             {
-                errors.Add("integration.oidcClient.grantTypes", $"Give at least one of {string.Join(", ", GrantTypes)}.");
+                errors.Add("integration.oidcClient.grantTypes", new PersonText("Välj minst ett av {0}.", "Give at least one of {0}.").Format(string.Join(", ", GrantTypes)));
             }
             else
             {
@@ -265,13 +290,14 @@ public static partial class SystemValidator
                 {
                     if (!GrantTypes.Contains(client.GrantTypes[i]))
                     {
-                        errors.Add($"integration.oidcClient.grantTypes[{i}]", $"Use one of {string.Join(", ", GrantTypes)}.");
+                        errors.Add($"integration.oidcClient.grantTypes[{i}]", new PersonText("Använd ett av {0}.", "Use one of {0}.").Format(string.Join(", ", GrantTypes)));
                     }
                 }
 
                 if (client.GrantTypes.Contains("authorization_code") && (client.RedirectUris?.Count ?? 0) == 0)
                 {
-                    errors.Add("integration.oidcClient.redirectUris", "The authorization_code grant needs at least one redirect URI.");
+                    errors.Add("integration.oidcClient.redirectUris", new(
+                        "Flödet authorization_code behöver minst en återadress (redirect URI).", "The authorization_code grant needs at least one redirect URI."));
                 }
             }
         }
@@ -282,7 +308,7 @@ public static partial class SystemValidator
 
             if (backend.Upstreams is null || backend.Upstreams.Count == 0)
             {
-                errors.Add("integration.backend.upstreams", "Give at least one upstream address (http or https).");
+                errors.Add("integration.backend.upstreams", new("Ange minst en adress till systemet (http eller https).", "Give at least one upstream address (http or https)."));
             }
             else
             {
@@ -301,11 +327,12 @@ public static partial class SystemValidator
 
             if (!Enum.IsDefined(backend.IdentityForwarding))
             {
-                errors.Add("integration.backend.identityForwarding", "Use 'headers' or 'token'.");
+                errors.Add("integration.backend.identityForwarding", new("Välj signerade huvuden eller token.", "Use 'headers' or 'token'."));
             }
             else if (backend.IdentityForwarding == IdentityForwarding.Token && string.IsNullOrWhiteSpace(backend.Audience))
             {
-                errors.Add("integration.backend.audience", "Token forwarding needs the audience of the forwarded token.");
+                errors.Add("integration.backend.audience", new(
+                    "Vidarebefordran med token behöver tokenens mottagare (audience).", "Token forwarding needs the audience of the forwarded token."));
             }
         }
     }
@@ -314,7 +341,7 @@ public static partial class SystemValidator
     {
         if (urls is null)
         {
-            errors.Add(field, "Give a list (it may be empty).");
+            errors.Add(field, ListRequired);
             return;
         }
 
@@ -330,29 +357,23 @@ public static partial class SystemValidator
         return Convert.TryFromBase64String(value, buffer, out _);
     }
 
+    private static readonly PersonText ListRequired = new("Ange en lista (den får vara tom).", "Give a list (it may be empty).");
+
     private sealed class Errors
     {
-        private readonly Dictionary<string, List<string>> byField = new(StringComparer.Ordinal);
+        public List<FieldProblem> Problems { get; } = [];
 
-        public void Add(string field, string message)
-        {
-            if (!byField.TryGetValue(field, out var list))
-            {
-                byField[field] = list = [];
-            }
-
-            list.Add(message);
-        }
+        public void Add(string field, PersonText message) => Problems.Add(new FieldProblem(field, message));
 
         public void Required(string field, string? value, int maxLength)
         {
             if (string.IsNullOrWhiteSpace(value))
             {
-                Add(field, "Required.");
+                Add(field, new("Fältet måste fyllas i.", "Required."));
             }
             else if (value.Length > maxLength)
             {
-                Add(field, $"At most {maxLength} characters.");
+                Add(field, TooLong(maxLength));
             }
         }
 
@@ -360,7 +381,7 @@ public static partial class SystemValidator
         {
             if (value is not null && value.Length > maxLength)
             {
-                Add(field, $"At most {maxLength} characters.");
+                Add(field, TooLong(maxLength));
             }
         }
 
@@ -368,7 +389,7 @@ public static partial class SystemValidator
         {
             if (values is null)
             {
-                Add(field, "Give a list (it may be empty).");
+                Add(field, ListRequired);
                 return;
             }
 
@@ -376,25 +397,24 @@ public static partial class SystemValidator
             {
                 if (string.IsNullOrWhiteSpace(values[i]))
                 {
-                    Add($"{field}[{i}]", "Must not be empty.");
+                    Add($"{field}[{i}]", new("Raden får inte vara tom.", "Must not be empty."));
                 }
                 else if (values[i].Length > 500)
                 {
-                    Add($"{field}[{i}]", "At most 500 characters.");
+                    Add($"{field}[{i}]", TooLong(500));
                 }
             }
         }
 
-        /// <summary>A rule of <see cref="IntegrationRules"/>: the one its consumer applies.</summary>
+        /// <summary>A rule of <see cref="IntegrationRules"/>: the one its consumer applies (its sentence in Swedish from <see cref="IntegrationRuleText"/>).</summary>
         public void Rule(string field, string? problem)
         {
             if (problem is not null)
             {
-                Add(field, problem);
+                Add(field, IntegrationRuleText.Of(problem));
             }
         }
 
-        public Dictionary<string, string[]> ToDictionary() =>
-            byField.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
+        private static PersonText TooLong(int maxLength) => new PersonText("Högst {0} tecken.", "At most {0} characters.").Format(maxLength);
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Federation.Core.Feed;
+using Federation.Core.Text;
 using Federation.Inventory.Domain;
 using Federation.Inventory.Register;
 
@@ -18,52 +19,71 @@ public static class RegisterCsv
 
     private delegate SystemRecord Apply(SystemRecord record, string value);
 
-    private sealed record Column(string Name, Apply Set, Func<string, string?>? Check = null);
+    /// <summary>One column: how a cell sets the field, how the field is written back (export), and what a cell must look like.</summary>
+    private sealed record Column(string Name, Apply Set, Func<SystemRecord, string?> Get, Func<string, PersonText?>? Check = null);
+
+    /// <summary>The phases as a person writes them (the import reads them back); never an enum name.</summary>
+    private static readonly Dictionary<LifecyclePhase, string> LifecycleWords = new()
+    {
+        [LifecyclePhase.Anskaffning] = "Anskaffning",
+        [LifecyclePhase.Driftsattning] = "Driftsättning",
+        [LifecyclePhase.Administration] = "Administration",
+        [LifecyclePhase.AnvandningOchSupport] = "Användning och support",
+        [LifecyclePhase.Avveckling] = "Avveckling",
+        [LifecyclePhase.Avvecklad] = "Avvecklad",
+    };
 
     private static readonly Column[] Columns =
     [
-        new("id", (r, v) => r with { Id = v }),
-        new("name", (r, v) => r with { Name = v }),
-        new("description", (r, v) => r with { Description = Blank(v) }),
-        new("vendor", (r, v) => r with { Vendor = Blank(v) }),
-        new("category", (r, v) => r with { Category = v }),
-        new("owner", (r, v) => r with { Owner = v }),
-        new("administrator", (r, v) => r with { Administrator = v }),
-        new("lifecycle", (r, v) => r with { Lifecycle = ParseLifecycle(v)!.Value },
-            v => ParseLifecycle(v) is null ? $"'{v}' is not a lifecycle phase; use one of {string.Join(", ", Enum.GetNames<LifecyclePhase>())} (Swedish spelling with å, ä, ö and spaces is fine)." : null),
-        new("controller", (r, v) => r with { Processing = r.Processing with { Controller = v } }),
-        new("controller_contact", (r, v) => r with { Processing = r.Processing with { ControllerContact = v } }),
-        new("dpo", (r, v) => r with { Processing = r.Processing with { DataProtectionOfficer = Blank(v) } }),
-        new("purposes", (r, v) => r with { Processing = r.Processing with { Purposes = List(v) } }),
-        new("legal_basis", (r, v) => r with { Processing = r.Processing with { LegalBasis = List(v).Select(LegalBasisLetter).ToList() } }),
-        new("data_subjects", (r, v) => r with { Processing = r.Processing with { DataSubjectCategories = List(v) } }),
-        new("personal_data", (r, v) => r with { Processing = r.Processing with { PersonalDataCategories = List(v) } }),
-        new("special_categories", (r, v) => r with { Processing = r.Processing with { SpecialCategories = List(v) } }),
-        new("recipients", (r, v) => r with { Processing = r.Processing with { Recipients = List(v) } }),
-        new("third_countries", (r, v) => r with { Processing = r.Processing with { ThirdCountryTransfers = List(v).Select(c => new ThirdCountryTransfer(c, null, null)).ToList() } }),
-        new("third_country_recipients", (r, v) => r with { Processing = r.Processing with { ThirdCountryTransfers = Transfers(v, r.Processing.ThirdCountryTransfers, (t, x) => t with { Recipient = Blank(x) }) } }),
-        new("third_country_safeguards", (r, v) => r with { Processing = r.Processing with { ThirdCountryTransfers = Transfers(v, r.Processing.ThirdCountryTransfers, (t, x) => t with { Safeguard = Blank(x) }) } }),
-        new("retention", (r, v) => r with { Processing = r.Processing with { Retention = Blank(v) } }),
+        new("id", (r, v) => r with { Id = v }, r => r.Id),
+        new("name", (r, v) => r with { Name = v }, r => r.Name),
+        new("description", (r, v) => r with { Description = Blank(v) }, r => r.Description),
+        new("vendor", (r, v) => r with { Vendor = Blank(v) }, r => r.Vendor),
+        new("category", (r, v) => r with { Category = v }, r => r.Category),
+        new("owner", (r, v) => r with { Owner = v }, r => r.Owner),
+        new("administrator", (r, v) => r with { Administrator = v }, r => r.Administrator),
+        new("lifecycle", (r, v) => r with { Lifecycle = ParseLifecycle(v)!.Value }, r => LifecycleWords[r.Lifecycle],
+            v => ParseLifecycle(v) is null ? new PersonText($"”{v}” är ingen livscykelfas; använd en av {string.Join(", ", LifecycleWords.Values)}.",
+                $"'{v}' is not a lifecycle phase; use one of {string.Join(", ", Enum.GetNames<LifecyclePhase>())} (Swedish spelling with å, ä, ö and spaces is fine).") : null),
+        new("controller", (r, v) => r with { Processing = r.Processing with { Controller = v } }, r => r.Processing.Controller),
+        new("controller_contact", (r, v) => r with { Processing = r.Processing with { ControllerContact = v } }, r => r.Processing.ControllerContact),
+        new("dpo", (r, v) => r with { Processing = r.Processing with { DataProtectionOfficer = Blank(v) } }, r => r.Processing.DataProtectionOfficer),
+        new("purposes", (r, v) => r with { Processing = r.Processing with { Purposes = List(v) } }, r => Join(r.Processing.Purposes)),
+        new("legal_basis", (r, v) => r with { Processing = r.Processing with { LegalBasis = List(v).Select(LegalBasisLetter).ToList() } }, r => Join(r.Processing.LegalBasis)),
+        new("data_subjects", (r, v) => r with { Processing = r.Processing with { DataSubjectCategories = List(v) } }, r => Join(r.Processing.DataSubjectCategories)),
+        new("personal_data", (r, v) => r with { Processing = r.Processing with { PersonalDataCategories = List(v) } }, r => Join(r.Processing.PersonalDataCategories)),
+        new("special_categories", (r, v) => r with { Processing = r.Processing with { SpecialCategories = List(v) } }, r => Join(r.Processing.SpecialCategories)),
+        new("recipients", (r, v) => r with { Processing = r.Processing with { Recipients = List(v) } }, r => Join(r.Processing.Recipients)),
+        new("third_countries", (r, v) => r with { Processing = r.Processing with { ThirdCountryTransfers = List(v).Select(c => new ThirdCountryTransfer(c, null, null)).ToList() } },
+            r => Join(r.Processing.ThirdCountryTransfers.Select(t => t.Country))),
+        new("third_country_recipients", (r, v) => r with { Processing = r.Processing with { ThirdCountryTransfers = Transfers(v, r.Processing.ThirdCountryTransfers, (t, x) => t with { Recipient = Blank(x) }) } },
+            r => Parallel(r.Processing.ThirdCountryTransfers.Select(t => t.Recipient))),
+        new("third_country_safeguards", (r, v) => r with { Processing = r.Processing with { ThirdCountryTransfers = Transfers(v, r.Processing.ThirdCountryTransfers, (t, x) => t with { Safeguard = Blank(x) }) } },
+            r => Parallel(r.Processing.ThirdCountryTransfers.Select(t => t.Safeguard))),
+        new("retention", (r, v) => r with { Processing = r.Processing with { Retention = Blank(v) } }, r => r.Processing.Retention),
         new("retention_days", (r, v) => r with { Processing = r.Processing with { RetentionDays = v.Length == 0 ? null : int.Parse(v, CultureInfo.InvariantCulture) } },
-            v => v.Length == 0 || int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out _) ? null : $"'{v}' is not a whole number of days."),
-        new("security_measures", (r, v) => r with { Processing = r.Processing with { SecurityMeasures = List(v) } }),
+            r => r.Processing.RetentionDays?.ToString(CultureInfo.InvariantCulture),
+            v => v.Length == 0 || int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out _) ? null : new PersonText($"”{v}” är inget heltal (antal dagar).", $"'{v}' is not a whole number of days.")),
+        new("security_measures", (r, v) => r with { Processing = r.Processing with { SecurityMeasures = List(v) } }, r => Join(r.Processing.SecurityMeasures)),
         new("processor", (r, v) => r with
         {
             Processing = r.Processing with { Processor = v.Length == 0 ? null : (r.Processing.Processor ?? new ProcessorAgreement(v, false, null)) with { Name = v } },
-        }),
+        }, r => r.Processing.Processor?.Name),
         new("processor_agreement_signed", (r, v) => r.Processing.Processor is null ? r
             : r with { Processing = r.Processing with { Processor = r.Processing.Processor with { AgreementSigned = ParseBool(v) ?? false } } },
-            v => v.Length == 0 || ParseBool(v) is not null ? null : $"'{v}' is not yes or no (ja/nej, yes/no, true/false)."),
+            r => r.Processing.Processor is { } p ? YesNo(p.AgreementSigned) : null,
+            v => v.Length == 0 || ParseBool(v) is not null ? null : NotYesOrNo(v)),
         new("processor_agreement_expires", (r, v) => r.Processing.Processor is null ? r
             : r with { Processing = r.Processing with { Processor = r.Processing.Processor with { AgreementExpires = v.Length == 0 ? null : DateOnly.ParseExact(v, "yyyy-MM-dd", CultureInfo.InvariantCulture) } } },
-            v => v.Length == 0 || DateOnly.TryParseExact(v, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _) ? null : $"'{v}' is not a date (yyyy-MM-dd)."),
-        new("dpia_done", (r, v) => r with { Processing = r.Processing with { DpiaDone = ParseBool(v) ?? false } },
-            v => v.Length == 0 || ParseBool(v) is not null ? null : $"'{v}' is not yes or no (ja/nej, yes/no, true/false)."),
-        new("roles", (r, v) => r with { Access = r.Access with { Roles = List(v) } }),
-        new("groups", (r, v) => r with { Access = r.Access with { Groups = List(v) } }),
-        new("school_units", (r, v) => r with { Access = r.Access with { SchoolUnits = List(v) } }),
-        new("assurance_level", (r, v) => r with { Access = r.Access with { AssuranceLevel = v.ToLowerInvariant() } }),
-        new("release", (r, v) => r with { Access = r.Access with { Release = List(v) } }),
+            r => r.Processing.Processor?.AgreementExpires?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            v => v.Length == 0 || DateOnly.TryParseExact(v, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _) ? null : new PersonText($"”{v}” är inget datum (åååå-mm-dd).", $"'{v}' is not a date (yyyy-MM-dd).")),
+        new("dpia_done", (r, v) => r with { Processing = r.Processing with { DpiaDone = ParseBool(v) ?? false } }, r => YesNo(r.Processing.DpiaDone),
+            v => v.Length == 0 || ParseBool(v) is not null ? null : NotYesOrNo(v)),
+        new("roles", (r, v) => r with { Access = r.Access with { Roles = List(v) } }, r => Join(r.Access.Roles)),
+        new("groups", (r, v) => r with { Access = r.Access with { Groups = List(v) } }, r => Join(r.Access.Groups)),
+        new("school_units", (r, v) => r with { Access = r.Access with { SchoolUnits = List(v) } }, r => Join(r.Access.SchoolUnits)),
+        new("assurance_level", (r, v) => r with { Access = r.Access with { AssuranceLevel = v.ToLowerInvariant() } }, r => r.Access.AssuranceLevel),
+        new("release", (r, v) => r with { Access = r.Access with { Release = List(v) } }, r => Join(r.Access.Release)),
     ];
 
     private static readonly string[] RequiredColumns = ["id", "name", "category", "owner", "administrator", "lifecycle", "controller", "controller_contact"];
@@ -78,7 +98,7 @@ public static class RegisterCsv
         var records = ReadRecords(text.TrimStart('\uFEFF'));
         if (records.Count == 0)
         {
-            errors.Add(new RowError(1, null, "$", "The file is empty; the first row must name the columns."));
+            errors.Add(RowError.Of(1, null, "$", new("Filen är tom; första raden ska namnge kolumnerna.", "The file is empty; the first row must name the columns.")));
             return (rows, errors);
         }
 
@@ -89,7 +109,8 @@ public static class RegisterCsv
             var column = Columns.FirstOrDefault(c => c.Name == name);
             if (column is null && name.Length > 0)
             {
-                errors.Add(new RowError(1, null, name, $"Unknown column '{name}'; the columns are {string.Join(", ", Columns.Select(c => c.Name))}."));
+                errors.Add(RowError.Of(1, null, name, new($"Okänd kolumn ”{name}”; kolumnerna är {string.Join(", ", Columns.Select(c => c.Name))}.",
+                    $"Unknown column '{name}'; the columns are {string.Join(", ", Columns.Select(c => c.Name))}.")));
             }
 
             columns.Add(column);
@@ -97,7 +118,7 @@ public static class RegisterCsv
 
         foreach (var missing in RequiredColumns.Where(r => !header.Contains(r)))
         {
-            errors.Add(new RowError(1, null, missing, $"The column '{missing}' is required."));
+            errors.Add(RowError.Of(1, null, missing, new($"Kolumnen ”{missing}” krävs.", $"The column '{missing}' is required.")));
         }
 
         if (errors.Count > 0)
@@ -117,14 +138,14 @@ public static class RegisterCsv
 
             if (cells.Count != header.Count)
             {
-                errors.Add(new RowError(rowNumber, null, "$", $"The row has {cells.Count} cells but the header has {header.Count}."));
+                errors.Add(RowError.Of(rowNumber, null, "$", new($"Raden har {cells.Count} celler men rubrikraden har {header.Count}.", $"The row has {cells.Count} cells but the header has {header.Count}.")));
                 continue;
             }
 
             var id = cells[header.IndexOf("id")].Trim();
             if (seen.TryGetValue(id, out var earlier))
             {
-                errors.Add(new RowError(rowNumber, id, "id", $"System '{id}' is also on row {earlier}; each system may appear once."));
+                errors.Add(RowError.Of(rowNumber, id, "id", new($"Systemet ”{id}” finns också på rad {earlier}; varje system får förekomma en gång.", $"System '{id}' is also on row {earlier}; each system may appear once.")));
                 continue;
             }
 
@@ -140,7 +161,7 @@ public static class RegisterCsv
                 var value = cells[c].Trim();
                 if (column.Check?.Invoke(value) is { } problem)
                 {
-                    errors.Add(new RowError(rowNumber, id, column.Name, problem));
+                    errors.Add(RowError.Of(rowNumber, id, column.Name, problem));
                 }
                 else
                 {
@@ -155,6 +176,35 @@ public static class RegisterCsv
 
         return (rows, errors);
     }
+
+    /// <summary>
+    /// The register as CSV in the columns <see cref="Parse"/> reads, so an export imported again
+    /// changes nothing. Comma separated, RFC 4180 quoting, list cells joined by <see cref="ListSeparator"/>.
+    /// Integrations are not in the CSV (the import keeps them).
+    /// </summary>
+    public static string Write(IEnumerable<SystemRecord> systems)
+    {
+        var text = new StringBuilder();
+        text.AppendJoin(',', Columns.Select(c => c.Name)).Append("\r\n");
+        foreach (var system in systems)
+        {
+            text.AppendJoin(',', Columns.Select(c => Quote(c.Get(system) ?? ""))).Append("\r\n");
+        }
+
+        return text.ToString();
+    }
+
+    private static string Quote(string value) =>
+        value.IndexOfAny([',', ';', '"', '\r', '\n']) >= 0 || value != value.Trim()
+            ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""
+            : value;
+
+    private static string Join(IEnumerable<string> values) => string.Join(ListSeparator, values);
+
+    /// <summary>A list parallel to the countries: an empty value keeps its place.</summary>
+    private static string Parallel(IEnumerable<string?> values) => string.Join(ListSeparator, values.Select(v => v ?? ""));
+
+    private static string YesNo(bool value) => value ? "ja" : "nej";
 
     /// <summary>What a new system starts from before its cells are applied.</summary>
     private static SystemRecord NewSystem(string id) => new(
@@ -226,6 +276,8 @@ public static class RegisterCsv
 
         return records;
     }
+
+    private static PersonText NotYesOrNo(string v) => new($"”{v}” är inte ja eller nej.", $"'{v}' is not yes or no (ja/nej, yes/no, true/false).");
 
     private static string? Blank(string value) => value.Length == 0 ? null : value;
 

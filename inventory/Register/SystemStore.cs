@@ -1,5 +1,7 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Federation.Core.Feed;
+using Federation.Core.Text;
 using Federation.Inventory.Domain;
 using Federation.Inventory.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -29,10 +31,15 @@ public enum WriteStatus
     NotFound,
     Conflict,
     PreconditionFailed,
+    /// <summary>The lifecycle change is not a step of <see cref="LifecycleSteps"/>; the record is the stored one.</summary>
+    NotAStep,
 }
 
-/// <summary>What a write did; <paramref name="Field"/> and <paramref name="Message"/> explain a conflict.</summary>
-public sealed record WriteResult(WriteStatus Status, SystemRecord? Record = null, long Version = 0, string? Field = null, string? Message = null);
+/// <summary>What a write did; <paramref name="Field"/> and <paramref name="Message"/> explain a conflict (<see cref="Text"/>: the same for people).</summary>
+public sealed record WriteResult(WriteStatus Status, SystemRecord? Record = null, long Version = 0, string? Field = null, string? Message = null)
+{
+    public PersonText? Text { get; init; }
+}
 
 /// <summary>One row of an import: its row number in the file, the system id, and how it becomes a record.</summary>
 /// <param name="Build">Makes the record from the stored one (null when new), inside the import's transaction,
@@ -40,7 +47,14 @@ public sealed record WriteResult(WriteStatus Status, SystemRecord? Record = null
 public sealed record ImportRow(int Row, string Id, Func<SystemRecord?, SystemRecord> Build);
 
 /// <summary>An import error on one row.</summary>
-public sealed record RowError(int Row, string? Id, string Field, string Message);
+public sealed record RowError(int Row, string? Id, string Field, string Message)
+{
+    /// <summary>The message for people (the import preview); the API answers with <see cref="Message"/>.</summary>
+    [JsonIgnore]
+    public PersonText Words { get => field ?? new PersonText(Message, Message); init; }
+
+    public static RowError Of(int row, string? id, string field, PersonText message) => new(row, id, field, message.En) { Words = message };
+}
 
 /// <summary>What an import did, or why it did nothing.</summary>
 public sealed record ImportResult(
@@ -48,7 +62,30 @@ public sealed record ImportResult(
     IReadOnlyList<string> Created,
     IReadOnlyList<string> Updated,
     IReadOnlyList<string> Unchanged,
-    IReadOnlyList<RowError> Errors);
+    IReadOnlyList<RowError> Errors)
+{
+    /// <summary>Per system what the import does (or did): for the preview page; not in the API's answer.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<ImportItem> Items { get; init; } = [];
+
+    /// <summary>The register version the plan was made on (after a write: the new version).</summary>
+    [JsonIgnore]
+    public long RegisterVersion { get; init; }
+
+    /// <summary>True when the register changed after the preview this import was asked to apply; nothing was written.</summary>
+    [JsonIgnore]
+    public bool Stale { get; init; }
+}
+
+public enum ImportItemStatus
+{
+    New,
+    Changed,
+    Unchanged,
+}
+
+/// <summary>One system of an import: its row, what happens to it, and the record before (null when new) and after.</summary>
+public sealed record ImportItem(int Row, string Id, ImportItemStatus Status, SystemRecord? Before, SystemRecord After);
 
 /// <summary>Reads and writes systems; every write is audited and bumps the register version.</summary>
 public sealed class SystemStore(InventoryDbContext db, AuditChain chain, TimeProvider time, RegisterChangeSignal signal)
@@ -130,7 +167,10 @@ public sealed class SystemStore(InventoryDbContext db, AuditChain chain, TimePro
         await using var tx = await RegisterTransaction.BeginAsync(db, chain, actor, time, ct);
         if (await db.Systems.AnyAsync(s => s.Id == record.Id, ct))
         {
-            return new WriteResult(WriteStatus.Conflict, Field: "id", Message: $"A system with id '{record.Id}' already exists.");
+            return new WriteResult(WriteStatus.Conflict, Field: "id", Message: $"A system with id '{record.Id}' already exists.")
+            {
+                Text = new($"Det finns redan ett system med id ”{record.Id}”.", $"A system with id '{record.Id}' already exists."),
+            };
         }
 
         var stored = record.KeepingSecretOf(null);
@@ -174,6 +214,38 @@ public sealed class SystemStore(InventoryDbContext db, AuditChain chain, TimePro
         return new WriteResult(WriteStatus.Updated, after.Masked(), version);
     }
 
+    /// <summary>
+    /// Moves a system one step through its life cycle (<see cref="LifecycleSteps"/>), checked
+    /// under the register's lock against the stored phase, audited as <c>lifecycle</c>.
+    /// </summary>
+    public async Task<WriteResult> StepLifecycleAsync(string id, LifecyclePhase to, long expectedVersion, string actor, CancellationToken ct)
+    {
+        await using var tx = await RegisterTransaction.BeginAsync(db, chain, actor, time, ct);
+        var row = await db.Systems.SingleOrDefaultAsync(s => s.Id == id, ct);
+        if (row is null)
+        {
+            return new WriteResult(WriteStatus.NotFound);
+        }
+
+        if (row.Version != expectedVersion)
+        {
+            return new WriteResult(WriteStatus.PreconditionFailed, row.ToRecord().Masked(), row.Version);
+        }
+
+        var before = row.ToRecord();
+        if (!LifecycleSteps.From(before.Lifecycle).Contains(to))
+        {
+            return new WriteResult(WriteStatus.NotAStep, before.Masked(), row.Version);
+        }
+
+        var after = before with { Lifecycle = to };
+        var version = tx.NextVersion();
+        row.Fill(after, version, tx.Now);
+        tx.Audit("lifecycle", "system:" + id, AuditJson(before), AuditJson(after));
+        await CommitAsync(tx, ct);
+        return new WriteResult(WriteStatus.Updated, after.Masked(), version);
+    }
+
     public async Task<WriteResult> DeleteAsync(string id, long expectedVersion, string actor, CancellationToken ct)
     {
         await using var tx = await RegisterTransaction.BeginAsync(db, chain, actor, time, ct);
@@ -197,13 +269,71 @@ public sealed class SystemStore(InventoryDbContext db, AuditChain chain, TimePro
 
     /// <summary>
     /// Upserts every row in one transaction. Rows equal to what is stored change nothing, so
-    /// importing the same file twice is harmless. Any error leaves the register untouched.
+    /// importing the same file twice is harmless. Any error leaves the register untouched. With
+    /// <paramref name="expectedRegisterVersion"/> (the version a preview was made on) nothing is
+    /// written when the register has changed since: the answer is the new preview, marked stale.
     /// </summary>
-    public async Task<ImportResult> ImportAsync(IReadOnlyList<ImportRow> rows, string actor, CancellationToken ct)
+    public async Task<ImportResult> ImportAsync(IReadOnlyList<ImportRow> rows, string actor, CancellationToken ct, long? expectedRegisterVersion = null)
     {
-        List<string> created = [], updated = [], unchanged = [];
-        List<RowError> errors = [];
         await using var tx = await RegisterTransaction.BeginAsync(db, chain, actor, time, ct);
+        var plan = await PlanAsync(rows, tx, ct);
+        if (plan.Errors.Count > 0)
+        {
+            // Nothing was written; disposing the transaction releases the lock.
+            return new ImportResult(false, [], [], [], plan.Errors) { Items = plan.Items, RegisterVersion = plan.RegisterVersion };
+        }
+
+        if (expectedRegisterVersion is { } expected && expected != plan.RegisterVersion)
+        {
+            return new ImportResult(false, [], [], [], []) { Items = plan.Items, RegisterVersion = plan.RegisterVersion, Stale = true };
+        }
+
+        List<string> created = [], updated = [], unchanged = [];
+        foreach (var item in plan.Items)
+        {
+            var (before, after) = (item.Before, item.After);
+            if (item.Status == ImportItemStatus.Unchanged)
+            {
+                unchanged.Add(after.Id);
+                continue;
+            }
+
+            var version = tx.NextVersion();
+            if (before is null)
+            {
+                db.Systems.Add(SystemRows.NewRow(after, version, tx.Now));
+                tx.Audit("import-create", "system:" + after.Id, null, AuditJson(after));
+                created.Add(after.Id);
+            }
+            else
+            {
+                plan.Stored[after.Id].Fill(after, version, tx.Now);
+                tx.Audit("import-update", "system:" + after.Id, AuditJson(before), AuditJson(after));
+                updated.Add(after.Id);
+            }
+        }
+
+        await CommitAsync(tx, ct);
+        return new ImportResult(true, created, updated, unchanged, []) { Items = plan.Items, RegisterVersion = tx.State.Version };
+    }
+
+    /// <summary>
+    /// What <see cref="ImportAsync"/> would do, writing nothing: each system new, changed or
+    /// unchanged with its before and after, the row errors, and the register version it was
+    /// computed on (a dry run in the same lock and with the same checks as the import).
+    /// </summary>
+    public async Task<ImportResult> PreviewImportAsync(IReadOnlyList<ImportRow> rows, string actor, CancellationToken ct)
+    {
+        await using var tx = await RegisterTransaction.BeginAsync(db, chain, actor, time, ct);
+        var plan = await PlanAsync(rows, tx, ct);
+        return new ImportResult(false, [], [], [], plan.Errors) { Items = plan.Items, RegisterVersion = plan.RegisterVersion };
+    }
+
+    private sealed record ImportPlan(List<ImportItem> Items, List<RowError> Errors, Dictionary<string, SystemRow> Stored, long RegisterVersion);
+
+    private async Task<ImportPlan> PlanAsync(IReadOnlyList<ImportRow> rows, RegisterTransaction tx, CancellationToken ct)
+    {
+        List<RowError> errors = [];
 
         // Two queries for the whole file: the rows it touches, and the integration keys of the rest.
         var ids = rows.Select(r => r.Id).ToList();
@@ -211,19 +341,18 @@ public sealed class SystemStore(InventoryDbContext db, AuditChain chain, TimePro
         var others = await db.Systems.AsNoTracking().Where(s => !ids.Contains(s.Id))
             .Select(s => new { s.Id, s.ClientId, s.SamlEntityId, s.PublicPath }).ToListAsync(ct);
 
-        var planned = new List<(ImportRow Row, SystemRow? Stored, SystemRecord? Before, SystemRecord After)>();
+        var planned = new List<(ImportRow Row, SystemRecord? Before, SystemRecord After)>();
         foreach (var row in rows)
         {
-            var existing = stored.GetValueOrDefault(row.Id);
-            var before = existing?.ToRecord();
+            var before = stored.GetValueOrDefault(row.Id)?.ToRecord();
             var after = SystemValidator.Normalize(row.Build(before)).KeepingSecretOf(before);
-            if (SystemValidator.Validate(after) is { Count: > 0 } invalid)
+            if (SystemValidator.Check(after) is { Count: > 0 } invalid)
             {
-                errors.AddRange(invalid.SelectMany(e => e.Value.Select(m => new RowError(row.Row, row.Id, e.Key, m))));
+                errors.AddRange(invalid.Select(p => RowError.Of(row.Row, row.Id, p.Path, p.Message)));
                 continue;
             }
 
-            planned.Add((row, existing, before, after));
+            planned.Add((row, before, after));
         }
 
         // Integration identifiers must stay unique in the register as it will be after the import.
@@ -236,14 +365,14 @@ public sealed class SystemStore(InventoryDbContext db, AuditChain chain, TimePro
             }
         }
 
-        foreach (var (row, _, _, after) in planned)
+        foreach (var (row, _, after) in planned)
         {
             var i = after.Integration;
             foreach (var key in IntegrationKeys(i?.OidcClient?.ClientId, i?.SamlSp?.EntityId, i?.Backend?.PublicPath))
             {
                 if (owners.TryGetValue(key, out var owner) && owner != after.Id)
                 {
-                    errors.Add(new RowError(row.Row, row.Id, key.Field, $"'{key.Key}' is already used by system '{owner}'."));
+                    errors.Add(RowError.Of(row.Row, row.Id, key.Field, new($"”{key.Key}” används redan av systemet ”{owner}”.", $"'{key.Key}' is already used by system '{owner}'.")));
                 }
                 else
                 {
@@ -252,37 +381,12 @@ public sealed class SystemStore(InventoryDbContext db, AuditChain chain, TimePro
             }
         }
 
-        if (errors.Count > 0)
-        {
-            // Nothing was written; disposing the transaction releases the lock.
-            return new ImportResult(false, [], [], [], errors.OrderBy(e => e.Row).ToList());
-        }
-
-        foreach (var (_, existing, before, after) in planned)
-        {
-            if (before is not null && JsonSerializer.Serialize(before, SystemRows.Json) == JsonSerializer.Serialize(after, SystemRows.Json))
-            {
-                unchanged.Add(after.Id);
-                continue;
-            }
-
-            var version = tx.NextVersion();
-            if (existing is null)
-            {
-                db.Systems.Add(SystemRows.NewRow(after, version, tx.Now));
-                tx.Audit("import-create", "system:" + after.Id, null, AuditJson(after));
-                created.Add(after.Id);
-            }
-            else
-            {
-                existing.Fill(after, version, tx.Now);
-                tx.Audit("import-update", "system:" + after.Id, AuditJson(before!), AuditJson(after));
-                updated.Add(after.Id);
-            }
-        }
-
-        await CommitAsync(tx, ct);
-        return new ImportResult(true, created, updated, unchanged, []);
+        var items = planned.Select(p => new ImportItem(p.Row.Row, p.After.Id,
+            p.Before is null ? ImportItemStatus.New
+            : JsonSerializer.Serialize(p.Before, SystemRows.Json) == JsonSerializer.Serialize(p.After, SystemRows.Json) ? ImportItemStatus.Unchanged
+            : ImportItemStatus.Changed,
+            p.Before, p.After)).ToList();
+        return new ImportPlan(items, errors.OrderBy(e => e.Row).ToList(), stored, tx.State.Version);
     }
 
     private static IEnumerable<(string Field, string Key)> IntegrationKeys(string? clientId, string? entityId, string? publicPath)
@@ -334,19 +438,19 @@ public sealed class SystemStore(InventoryDbContext db, AuditChain chain, TimePro
         if (i?.OidcClient?.ClientId is { } clientId
             && await db.Systems.Where(s => s.Id != record.Id && s.ClientId == clientId).Select(s => s.Id).FirstOrDefaultAsync(ct) is { } a)
         {
-            return Clash("integration.oidcClient.clientId", $"Client id '{clientId}' is already used by system '{a}'.");
+            return Clash("integration.oidcClient.clientId", new($"Klient-id ”{clientId}” används redan av systemet ”{a}”.", $"Client id '{clientId}' is already used by system '{a}'."));
         }
 
         if (i?.SamlSp?.EntityId is { } entityId
             && await db.Systems.Where(s => s.Id != record.Id && s.SamlEntityId == entityId).Select(s => s.Id).FirstOrDefaultAsync(ct) is { } b)
         {
-            return Clash("integration.samlSp.entityId", $"SAML entity id '{entityId}' is already used by system '{b}'.");
+            return Clash("integration.samlSp.entityId", new($"SAML-entitets-id ”{entityId}” används redan av systemet ”{b}”.", $"SAML entity id '{entityId}' is already used by system '{b}'."));
         }
 
         if (i?.Backend?.PublicPath is { } path
             && await db.Systems.Where(s => s.Id != record.Id && s.PublicPath == path).Select(s => s.Id).FirstOrDefaultAsync(ct) is { } c)
         {
-            return Clash("integration.backend.publicPath", $"Gateway path '{path}' is already used by system '{c}'.");
+            return Clash("integration.backend.publicPath", new($"Sökvägen ”{path}” i gatewayn används redan av systemet ”{c}”.", $"Gateway path '{path}' is already used by system '{c}'."));
         }
 
         // The host has no column: the few systems on the gateway are read back (inside the register's
@@ -358,13 +462,13 @@ public sealed class SystemStore(InventoryDbContext db, AuditChain chain, TimePro
                 .Select(s => s.Document).ToListAsync(ct);
             if (candidates.Select(Parse).FirstOrDefault(s => string.Equals(s.Integration?.Backend?.PublicHost, publicHost, StringComparison.OrdinalIgnoreCase)) is { } d)
             {
-                return Clash("integration.backend.publicHost", $"Gateway host '{publicHost}' is already used by system '{d.Id}'.");
+                return Clash("integration.backend.publicHost", new($"Värdnamnet ”{publicHost}” i gatewayn används redan av systemet ”{d.Id}”.", $"Gateway host '{publicHost}' is already used by system '{d.Id}'."));
             }
         }
 
         return null;
 
-        static WriteResult Clash(string field, string message) => new(WriteStatus.Conflict, Field: field, Message: message);
+        static WriteResult Clash(string field, PersonText message) => new(WriteStatus.Conflict, Field: field, Message: message.En) { Text = message };
     }
 
     private static SystemRecord Parse(string document) => JsonSerializer.Deserialize<SystemRecord>(document, SystemRows.Json)!;

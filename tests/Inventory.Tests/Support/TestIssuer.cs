@@ -27,9 +27,10 @@ public sealed class TestIssuer : IAsyncDisposable
 
     /// <summary>An access token (typ at+jwt) for the register's audience.</summary>
     public string Mint(string subject, string[]? roles = null, string? scope = null, string? clientId = null,
-        string type = "at+jwt", string audience = Audience, RsaSecurityKey? signingKey = null, DateTime? expires = null)
+        string type = "at+jwt", string audience = Audience, RsaSecurityKey? signingKey = null, DateTime? expires = null, string? eppn = null)
     {
         var claims = new Dictionary<string, object> { ["sub"] = subject, ["preferred_username"] = subject };
+        if (eppn is not null) claims["eppn"] = eppn;
         if (roles is not null) claims["roles"] = roles;
         if (scope is not null) claims["scope"] = scope;
         if (clientId is not null) claims["client_id"] = clientId;
@@ -37,6 +38,12 @@ public sealed class TestIssuer : IAsyncDisposable
     }
 
     public string Admin() => Mint("ulf.admin", roles: ["register-admin"]);
+
+    /// <summary>The demo system owner of procapita and schoolsoft (named in their ownerAccounts by eppn), as the idp issues him.</summary>
+    public string Owner() => Mint("olle.systemagare", roles: ["systemagare"], eppn: "olle.systemagare@skola.example.se");
+
+    /// <summary>The data protection officer: reads everything, changes nothing.</summary>
+    public string DataProtectionOfficer() => Mint("dana.dataskydd", roles: ["dataskyddsombud"], eppn: "dana.dataskydd@skola.example.se");
 
     public string Teacher() => Mint("anna.larare", roles: ["larare"]);
 
