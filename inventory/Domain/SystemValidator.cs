@@ -272,10 +272,7 @@ public static partial class SystemValidator
         if (integration.OidcClient is { } client)
         {
             errors.Required("integration.oidcClient.clientId", client.ClientId, 200);
-            if (IntegrationRules.ClientIdProblem(client.ClientId) is { } clientIdProblem)
-            {
-                errors.Add("integration.oidcClient.clientId", clientIdProblem);
-            }
+            errors.Rule("integration.oidcClient.clientId", IntegrationRules.ClientIdProblem(client.ClientId));
             errors.Optional("integration.oidcClient.clientSecret", client.ClientSecret, 500);
             EachItem("integration.oidcClient.redirectUris", client.RedirectUris, IntegrationRules.EndpointUrlProblem, errors);
             EachItem("integration.oidcClient.postLogoutRedirectUris", client.PostLogoutRedirectUris, IntegrationRules.EndpointUrlProblem, errors);
