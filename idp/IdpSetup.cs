@@ -1,5 +1,4 @@
 using Federation.Core.Feed;
-using Federation.Core.Navigation;
 using Federation.Core.Text;
 using Federation.Hosting;
 using Federation.Idp.Audit;
@@ -8,8 +7,9 @@ using Federation.Idp.Identity;
 using Federation.Idp.Infrastructure;
 using Federation.Idp.Keys;
 using Federation.Idp.Oidc;
+using Federation.Idp.Pages;
+using Federation.Ui;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Localization;
 
 namespace Federation.Idp;
 
@@ -50,6 +50,8 @@ public static class IdpSetup
         builder.Services.AddSingleton<SignInAudit>();
         builder.Services.AddHttpClient(SignInEventForwarder.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
         builder.Services.AddHostedService<SignInEventForwarder>();
+        builder.Services.AddHttpClient(PersonReleases.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
+        builder.Services.AddScoped<PersonReleases>();
         return builder;
     }
 
@@ -75,10 +77,17 @@ public static class IdpSetup
         return builder;
     }
 
-    /// <summary>Razor Pages for sign-in, MFA and sign-out, Swedish by default.</summary>
+    /// <summary>Razor Pages for sign-in, MFA, sign-out and the person's own data, Swedish by default, in the federation's one look.</summary>
     public static IHostApplicationBuilder AddSignInUi(this IHostApplicationBuilder builder)
     {
         builder.Services.AddRazorPages();
+        builder.Services.AddFederationUi(ui =>
+        {
+            ui.ServiceName = new PersonText("Inloggning", "Sign-in");
+            ui.SignOutPath = SignoutModel.Path;
+            ui.Navigation.Add(new NavigationLink(new PersonText("Mina uppgifter", "My data"), MinaUppgifterModel.Path,
+                person => person.Identity?.IsAuthenticated == true));
+        });
         builder.Services.AddBrowserClientCors();
         return builder;
     }
@@ -96,7 +105,6 @@ public static class IdpSetup
 
     public static WebApplication UseSignInUi(this WebApplication app)
     {
-        app.UseStaticFiles();
         // Before everything that logs or calls out: a sign-in's pages run in the client's trace.
         app.UseMiddleware<Telemetry.SignInTraceContinuation>();
         // Machine-to-machine endpoints answer in JSON with protocol error codes: no culture to pick.
@@ -125,14 +133,8 @@ public static class IdpSetup
     public static WebApplication MapSignInUi(this WebApplication app)
     {
         app.MapRazorPages();
-        app.MapGet("/culture", (HttpContext http, string? c, string? returnUrl) =>
-        {
-            var culture = c == PersonLanguage.English.Name ? PersonLanguage.English : PersonLanguage.Swedish;
-            http.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
-                CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
-                new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, MaxAge = TimeSpan.FromDays(365), IsEssential = true });
-            return Results.LocalRedirect(ReturnUrl.OrHome(returnUrl));
-        }).ExcludeFromDescription();
+        // The shared stylesheet and the language switch (/culture), the same in every service.
+        app.MapFederationUi();
         return app;
     }
 }

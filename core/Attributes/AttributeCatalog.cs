@@ -1,3 +1,5 @@
+using Federation.Core.Text;
+
 namespace Federation.Core.Attributes;
 
 /// <summary>
@@ -88,6 +90,26 @@ public static class AttributeCatalog
         All.ToDictionary(a => a.Name, StringComparer.Ordinal);
 
     public static ReleasableAttribute? Find(string name) => ByName.GetValueOrDefault(name);
+
+    /// <summary>What a person reads for each attribute (their own data page, an export), Swedish first.</summary>
+    private static readonly Dictionary<string, PersonText> Labels = new(StringComparer.Ordinal)
+    {
+        ["name"] = new("Namn", "Name"),
+        ["given_name"] = new("Förnamn", "Given name"),
+        ["family_name"] = new("Efternamn", "Family name"),
+        ["display_name"] = new("Visningsnamn", "Display name"),
+        ["email"] = new("E-postadress", "Email address"),
+        ["personnummer"] = new("Personnummer", "Personal identity number"),
+        ["roles"] = new("Roller", "Roles"),
+        ["school_units"] = new("Skolenheter (skolenhetskod)", "School units (school unit code)"),
+        ["eppn"] = new("Användaridentitet (eduPersonPrincipalName)", "User identity (eduPersonPrincipalName)"),
+        ["affiliation"] = new("Anknytning till organisationen", "Affiliation with the organisation"),
+        ["groups"] = new("Grupper", "Groups"),
+        ["acr"] = new("Tillitsnivå för inloggningen", "Assurance level of the sign-in"),
+    };
+
+    /// <summary>The attribute's name for people; the register name itself for a name the catalog does not know.</summary>
+    public static PersonText LabelOf(string name) => Labels.GetValueOrDefault(name) ?? new PersonText(name, name);
 
     /// <summary>
     /// The release filter: what a system with this release list may receive, each attribute once,

@@ -131,8 +131,31 @@ public static class IntegrationRules
     /// <summary>An OAuth scope (RFC 6749 §3.3): printable ASCII without space, quote or backslash.</summary>
     public static string? ScopeProblem(string? value) =>
         !string.IsNullOrEmpty(value) && value.Length <= 200 && value.All(c => c is '!' or (>= '#' and <= '[') or (>= ']' and <= '~'))
-            ? null
+            ? IdpOnlyScopes.Contains(value, StringComparer.Ordinal)
+                ? $"'{value}' is for the idp's own tokens only; no registered client may be given it."
+                : null
             : "Give a scope of printable ASCII without spaces, quotes or backslashes (e.g. 'federation.feed').";
+
+    /// <summary>
+    /// The idp's own client id, in the tokens it mints itself to call the register. A registered
+    /// client with this id would be taken for the idp.
+    /// </summary>
+    public const string IdpClientId = "federation-idp";
+
+    /// <summary>The idp writes sign-in events to the register with this scope.</summary>
+    public const string SignInEventsScope = "federation.signin-events";
+
+    /// <summary>The idp reads one person's releases, for that person's page, with this scope.</summary>
+    public const string SubjectReleasesScope = "federation.signin-events.subject";
+
+    /// <summary>Scopes only the idp's own tokens carry: the register refuses them in a registration and the idp never grants them.</summary>
+    public static readonly IReadOnlyList<string> IdpOnlyScopes = [SignInEventsScope, SubjectReleasesScope];
+
+    /// <summary>An OIDC client id a registration may not take (the idp's own).</summary>
+    public static string? ClientIdProblem(string? value) =>
+        string.Equals(value, IdpClientId, StringComparison.OrdinalIgnoreCase)
+            ? $"'{IdpClientId}' is the idp's own client id; give the system a client id of its own."
+            : null;
 
     private static bool IsPathCharacter(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '~';
 

@@ -10,17 +10,22 @@ namespace Federation.Idp.Audit;
 /// One audit event of a sign-in or a failure. Never holds a password, a code or a token.
 /// Field names are the ones posted to the register's <c>/api/signin-events</c>.
 /// </summary>
-/// <param name="Outcome"><c>success</c> or a failure reason (<c>bad_credentials</c>, <c>locked_out</c>, <c>bad_mfa_code</c>, …).</param>
+/// <param name="Outcome"><c>success</c> or a failure reason (<c>bad_credentials</c>, <c>locked_out</c>, <c>bad_mfa_code</c>, …);
+/// <see cref="SignInAudit.Released"/> when a system received attributes about the person.</param>
+/// <param name="SystemId">The register's system that received <paramref name="Released"/>.</param>
+/// <param name="Released">The names of the attributes released (never their values).</param>
 public sealed record SignInEvent(
     DateTimeOffset OccurredAt,
     string Protocol,
-    string Upstream,
+    string? Upstream,
     string? ClientId,
     string? Subject,
     string? UserName,
     string Outcome,
     string? AssuranceLevel,
-    string? TraceId);
+    string? TraceId,
+    string? SystemId = null,
+    IReadOnlyList<string>? Released = null);
 
 /// <summary>Logs each sign-in event, counts it, and forwards it to the register when configured (best effort).</summary>
 public sealed class SignInAudit(ILogger<SignInAudit> logger, TimeProvider time, IdpMetrics metrics)
@@ -32,6 +37,25 @@ public sealed class SignInAudit(ILogger<SignInAudit> logger, TimeProvider time, 
     internal sealed record Outgoing(SignInEvent Event, ActivityContext Trace);
 
     internal ChannelReader<Outgoing> Outbox => _outbox.Reader;
+
+    /// <summary>The outcome of a release event.</summary>
+    public const string Released = "released";
+
+    /// <summary>
+    /// A system received attributes about a person (an OIDC sign-in, a SAML response, a gateway
+    /// token for a backend): the register keeps which attributes, for the person's own page.
+    /// </summary>
+    public void RecordRelease(string protocol, string? upstream, string? clientId, string systemId, string subject, string? userName,
+        IEnumerable<string> attributes, string? assuranceLevel)
+    {
+        var names = attributes.Distinct(StringComparer.Ordinal).ToList();
+        logger.LogInformation("Released {Attributes} about subject {Subject} to system {System} via {Protocol}",
+            string.Join(' ', names), subject, systemId, protocol);
+        _outbox.Writer.TryWrite(new Outgoing(
+            new SignInEvent(time.GetUtcNow(), protocol, upstream, clientId, subject, userName, Released, assuranceLevel,
+                Activity.Current?.TraceId.ToString(), systemId, names),
+            Activity.Current?.Context ?? default));
+    }
 
     public void Record(string protocol, string upstream, string? clientId, string? subject, string? userName, string outcome, string? assuranceLevel)
     {

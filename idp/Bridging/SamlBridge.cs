@@ -13,8 +13,14 @@ namespace Federation.Idp.Bridging;
 /// OIDC's authorize endpoint reads): a person signed in for an OIDC client is signed in for SAML
 /// SPs too, and the reverse; signing out of the idp ends it for both.
 /// </summary>
-public sealed class FederationSamlSignInSession : ISamlSignInSession
+public sealed class FederationSamlSignInSession(Audit.SignInAudit audit) : ISamlSignInSession
 {
+    public async Task ReleasedAsync(HttpContext context, SamlSubject subject, RegisteredSp sp, IReadOnlyList<string> attributes)
+    {
+        var person = await FederationSession.GetAsync(context);
+        audit.RecordRelease("saml", person?.Upstream, clientId: null, sp.SystemId, subject.Subject, person?.UserName, attributes, subject.AssuranceLevel);
+    }
+
     public async Task<SamlSubject?> GetCurrentAsync(HttpContext context)
     {
         var identity = await FederationSession.GetAsync(context);

@@ -53,6 +53,10 @@ public sealed class ClientSync(
     public static string? ClientProblem(FeedSystem system)
     {
         var client = system.OidcClient!;
+        if (IntegrationRules.ClientIdProblem(client.ClientId) is { } clientIdProblem)
+        {
+            return clientIdProblem;
+        }
         var uris = client.RedirectUris.Select(u => ("redirect URI", u)).Concat(client.PostLogoutRedirectUris.Select(u => ("post-logout redirect URI", u)));
         foreach (var (kind, uri) in uris)
         {

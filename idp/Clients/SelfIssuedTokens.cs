@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
 using Federation.Core.Feed;
+using Federation.Core.Integration;
 using Federation.Idp.Keys;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -10,14 +11,18 @@ namespace Federation.Idp.Clients;
 
 /// <summary>
 /// Access tokens the idp mints for itself, signed with its own current key, to call the register:
-/// the feed (scope <c>federation.feed</c>) and sign-in events. No client registration is needed,
+/// the feed (scope <c>federation.feed</c>), sign-in events, and one person's releases for that person's
+/// page (<c>federation.signin-events.subject</c>). One scope per token. No client registration is needed,
 /// so there is no chicken-and-egg between the idp and the register's feed.
 /// </summary>
 public sealed class SelfIssuedTokens(KeyRing keys, IOptions<IdpOptions> options, TimeProvider time) : IFeedAccessTokenSource
 {
-    public const string ClientId = "federation-idp";
+    public const string ClientId = IntegrationRules.IdpClientId;
     public const string FeedScope = "federation.feed";
-    public const string SigninEventsScope = "federation.signin-events";
+    public const string SigninEventsScope = IntegrationRules.SignInEventsScope;
+
+    /// <summary>Reading one person's releases, for that person's page (Mina uppgifter).</summary>
+    public const string SubjectReleasesScope = IntegrationRules.SubjectReleasesScope;
     private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
     private static readonly JsonWebTokenHandler Handler = new() { SetDefaultTimesOnTokenCreation = false };
     private readonly Lock _gate = new();
@@ -34,6 +39,8 @@ public sealed class SelfIssuedTokens(KeyRing keys, IOptions<IdpOptions> options,
     }
 
     public string SigninEventsToken() => Token(SigninEventsScope);
+
+    public string SubjectReleasesToken() => Token(SubjectReleasesScope);
 
     private string Token(string scope)
     {

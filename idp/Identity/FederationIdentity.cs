@@ -107,6 +107,8 @@ public sealed record FederationIdentity
         var identity = new ClaimsIdentity(authenticationType, UserNameClaim, "roles");
         identity.AddClaim(new Claim(SubjectClaim, Subject));
         Add(UserNameClaim, UserName);
+        // What the shared layout greets the person by; derived, so never read back.
+        Add("name", DisplayName);
         Add("given_name", GivenName);
         Add("family_name", FamilyName);
         Add("email", Email);

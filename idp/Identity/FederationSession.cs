@@ -11,6 +11,8 @@ public static class FederationSession
 {
     public const string Scheme = "Federation.Session";
 
+    public const string CookieName = "federation.session.idp";
+
     public static Task SignInAsync(HttpContext context, FederationIdentity identity) =>
         context.SignInAsync(Scheme, identity.ToSessionPrincipal(Scheme), new AuthenticationProperties { IsPersistent = false });
 
@@ -26,9 +28,10 @@ public static class FederationSession
     public static AuthenticationBuilder AddFederationSession(this AuthenticationBuilder builder, TimeSpan lifetime) =>
         builder.AddCookie(Scheme, o =>
         {
-            // Not the gateway's cookie name: cookies are per host, not per port, so on one host (the
-            // loopback demo) the two would overwrite each other and single sign-on and sign-out break.
-            o.Cookie.Name = "federation.idp";
+            // Not the gateway's "federation.session": cookies ignore the port, so on a shared host (the
+            // demo on 127.0.0.1) the gateway's sign-in would replace this one and end the idp's session.
+            // The gateway's prefix still keeps it out of what the gateway forwards to its backends.
+            o.Cookie.Name = CookieName;
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Lax;
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;

@@ -94,7 +94,7 @@ public sealed class LoginThrottle : IDisposable
         var text = WebUtility.HtmlEncode(string.Format(CultureInfo.InvariantCulture, UiText.T("login.tooMany"), (seconds + 59) / 60));
         await http.Response.WriteAsync(
             $"<!DOCTYPE html><html lang=\"{UiText.Language}\"><head><meta charset=\"utf-8\"><title>{title}</title>" +
-            "<link rel=\"stylesheet\" href=\"/site.css\"></head><body><main>" +
+            $"<link rel=\"stylesheet\" href=\"{Federation.Ui.FederationUi.Stylesheet}\"></head><body><main class=\"narrow\">" +
             $"<h1>{title}</h1><p role=\"alert\">{text}</p><p><a href=\"/login\">{WebUtility.HtmlEncode(UiText.T("login.title"))}</a></p></main></body></html>",
             cancellationToken);
     }

@@ -1,4 +1,5 @@
 using Federation.Core.Feed;
+using Federation.Core.Integration;
 using Federation.Idp.Clients;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
@@ -28,6 +29,8 @@ public static class ClientScopes
         {
             allowed.Add(Scopes.OfflineAccess);
         }
+        // The idp's own scopes to the register, even if a registration names them (the register refuses that).
+        allowed.ExceptWith(IntegrationRules.IdpOnlyScopes);
         return allowed;
     }
 

@@ -117,7 +117,8 @@ public static class ProtocolEndpoints
 
         var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, "roles");
         identity.SetClaim(Claims.Subject, session.Subject);
-        foreach (var (attribute, values) in session.Release(system.Release))
+        var released = session.Release(system.Release);
+        foreach (var (attribute, values) in released)
         {
             AddReleased(identity, attribute, values);
         }
@@ -141,6 +142,7 @@ public static class ProtocolEndpoints
         identity.SetDestinations(Destinations);
 
         activity?.SetTag("acr", session.AssuranceLevel);
+        audit.RecordRelease("oidc", session.Upstream, request.ClientId, system.Id, session.Subject, session.UserName, released.Keys, session.AssuranceLevel);
         return Results.SignIn(new ClaimsPrincipal(identity), properties: null, OpenIddictScheme);
     }
 

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Federation.Core.Access;
 using Federation.Core.Attributes;
 using Federation.Core.Feed;
+using Federation.Idp.Audit;
 using Federation.Idp.Identity;
 using Federation.Idp.Telemetry;
 using Microsoft.AspNetCore;
@@ -137,13 +138,21 @@ public static class TokenExchange
 
         var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, "roles");
         identity.SetClaim(Claims.Subject, sub);
+        var released = new List<string>();
         foreach (var attribute in AttributeCatalog.Released(system.Release))
         {
             foreach (var value in ValuesOf(attribute.Name))
             {
                 identity.AddClaim(new Claim(attribute.ClaimType, value));
             }
+            if (ValuesOf(attribute.Name).Count > 0)
+            {
+                released.Add(attribute.Name);
+            }
         }
+        // The backend receives these through the gateway: a release to that system, as a sign-in would be.
+        http.RequestServices.GetRequiredService<SignInAudit>().RecordRelease("oidc", subject.GetClaim(PersonClaimPrefix + "upstream"),
+            request.ClientId, system.Id, sub, userName: null, released, acr.Count > 0 ? acr[0] : null);
         // The backend validates its own audience; a headers backend is known by its id.
         identity.SetAudiences(system.Backend!.Audience ?? system.Id);
         identity.SetDestinations(_ => [Destinations.AccessToken]);

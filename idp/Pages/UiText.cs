@@ -1,4 +1,3 @@
-using System.Globalization;
 using Federation.Core.Text;
 
 namespace Federation.Idp.Pages;
@@ -8,9 +7,7 @@ public static class UiText
 {
     private static readonly Dictionary<string, PersonText> Texts = new(StringComparer.Ordinal)
     {
-        ["site.title"] = new("Skolfederationen – inloggning", "School federation – sign in"),
-        ["site.skip"] = new("Hoppa till innehållet", "Skip to content"),
-        ["site.otherLanguage"] = new("In English", "På svenska"),
+        ["home.title"] = new("Skolfederationens inloggning", "The school federation's sign-in"),
         ["login.title"] = new("Logga in", "Sign in"),
         ["login.intro"] = new("Logga in med ditt användarkonto i kommunens skolor.", "Sign in with your account in the municipality's schools."),
         ["login.username"] = new("Användarnamn", "User name"),
@@ -49,12 +46,34 @@ public static class UiText
         ["error.invalid_request"] = new("Tjänsten skickade en felaktig inloggningsbegäran.", "The service sent an invalid sign-in request."),
         ["error.invalid_client"] = new("Tjänsten är inte registrerad i systemregistret.", "The service is not registered in the system register."),
         ["error.unauthorized_client"] = new("Tjänsten är inte (längre) registrerad i systemregistret.", "The service is not (or no longer) registered in the system register."),
+        ["home.myData"] = new("Mina uppgifter – vad federationen vet om dig och vilka system som fått det", "My data – what the federation holds about you and which systems received it"),
+        ["mydata.title"] = new("Mina uppgifter", "My data"),
+        ["mydata.intro"] = new("Här ser du vilka uppgifter skolfederationen har om dig och vilka system som har fått dem när du loggade in (dataskyddsförordningen, artikel 15).", "Here you see what the school federation holds about you and which systems received it when you signed in (GDPR, Article 15)."),
+        ["mydata.held"] = new("Uppgifter om dig", "Data about you"),
+        ["mydata.held.caption"] = new("Uppgifter som federationen har om dig", "Data the federation holds about you"),
+        ["mydata.attribute"] = new("Uppgift", "Attribute"),
+        ["mydata.values"] = new("Värde", "Value"),
+        ["mydata.userName"] = new("Användarnamn", "User name"),
+        ["mydata.released"] = new("System som har fått dina uppgifter", "Systems that received your data"),
+        ["mydata.released.intro"] = new("Senast först. För varje system står ändamålet och den rättsliga grunden enligt kommunens systemregister.", "Most recent first. Each system shows its purpose and legal basis from the municipality's system register."),
+        ["mydata.none"] = new("Inga system har fått uppgifter om dig under den tid som inloggningarna sparas.", "No system has received data about you during the time sign-ins are kept."),
+        ["mydata.unavailable"] = new("Systemregistret svarar inte just nu, så vi kan inte visa vilka system som har fått dina uppgifter. Försök igen om en stund.", "The system register is not answering right now, so we cannot show which systems received your data. Try again in a while."),
+        ["mydata.purposes"] = new("Ändamål", "Purposes"),
+        ["mydata.legalBasis"] = new("Rättslig grund", "Legal basis"),
+        ["mydata.notInRegister"] = new("Systemet finns inte längre i systemregistret.", "The system is no longer in the system register."),
+        ["mydata.releases.caption"] = new("Uppgifter som {0} har fått", "Data {0} received"),
+        ["mydata.when"] = new("När", "When"),
+        ["mydata.which"] = new("Vilka uppgifter", "Which data"),
+        ["mydata.retention"] = new("Inloggningarna sparas i {0} dagar och raderas sedan.", "Sign-ins are kept for {0} days and then deleted."),
+        ["mydata.download"] = new("Ladda ned dina uppgifter", "Download your data"),
+        ["mydata.download.intro"] = new("Filen innehåller allt som visas på den här sidan.", "The file holds everything shown on this page."),
+        ["mydata.download.json"] = new("Ladda ned som JSON", "Download as JSON"),
+        ["mydata.download.csv"] = new("Ladda ned som CSV (kalkylark)", "Download as CSV (spreadsheet)"),
         ["error.antiforgery"] = new("Formuläret hade gått ut. Ladda om sidan och försök igen.", "The form had expired. Reload the page and try again."),
     };
 
     public static string Language => PersonLanguage.Current.Name;
 
-    public static bool IsEnglish => PersonLanguage.IsEnglish(CultureInfo.CurrentUICulture);
 
     public static string T(string key) => Texts.TryGetValue(key, out var text) ? text.Current : key;
 

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
+using Federation.Core.Integration;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 
@@ -21,6 +22,10 @@ public sealed class InventoryAuthOptions
     /// <summary>When true, reading systems and reports needs a valid token too (default: open reads; secrets are never shown).</summary>
     public bool RequireAuthenticatedReads { get; set; }
 
+    /// <summary>The idp's own client id: the only caller that may read one person's releases (for that person's page).</summary>
+    [Required]
+    public string IdpClientId { get; set; } = IntegrationRules.IdpClientId;
+
     /// <summary>
     /// The client the register's pages sign people in with: the register's own system's client in
     /// the register (public, authorization code + PKCE; its redirect URIs must list
@@ -40,9 +45,11 @@ public static class InventoryAuth
     public const string RegisterEditor = "register-editor";
     public const string FeedReader = "feed-reader";
     public const string SignInEventWriter = "signin-event-writer";
+    public const string SubjectReleasesReader = "subject-releases-reader";
 
     public const string FeedScope = "federation.feed";
-    public const string SignInEventsScope = "federation.signin-events";
+    public const string SignInEventsScope = IntegrationRules.SignInEventsScope;
+    public const string SubjectReleasesScope = IntegrationRules.SubjectReleasesScope;
 
     public static IHostApplicationBuilder AddInventoryAuth(this IHostApplicationBuilder builder)
     {
@@ -68,8 +75,15 @@ public static class InventoryAuth
             });
 
         builder.Services.AddOptions<Microsoft.AspNetCore.Authorization.AuthorizationOptions>()
-            .Configure<IOptions<InventoryAuthOptions>>((authorization, auth) => authorization.AddPolicy(RegisterReader, p =>
-                p.RequireAssertion(c => !auth.Value.RequireAuthenticatedReads || c.User.Identity?.IsAuthenticated == true)));
+            .Configure<IOptions<InventoryAuthOptions>>((authorization, auth) =>
+            {
+                authorization.AddPolicy(RegisterReader, p =>
+                    p.RequireAssertion(c => !auth.Value.RequireAuthenticatedReads || c.User.Identity?.IsAuthenticated == true));
+                // One person's releases: only the idp's own token (a client's token, no person in it) with
+                // the scope; a person's token, another client's or the idp's feed token are refused.
+                authorization.AddPolicy(SubjectReleasesReader, p => p.RequireAuthenticatedUser().RequireAssertion(c =>
+                    HasScope(c.User, SubjectReleasesScope) && IsClientItself(c.User, auth.Value.IdpClientId)));
+            });
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(RegisterAdmin, p => p.RequireAuthenticatedUser().RequireRole(RegisterAdmin))
             .AddPolicy(RegisterEditor, p => p.RequireAuthenticatedUser().RequireRole(RegisterAdmin, RegisterPermissions.SystemOwner))
@@ -81,6 +95,10 @@ public static class InventoryAuth
     /// <summary><c>scope</c> is space separated (RFC 9068), but some issuers send an array.</summary>
     public static bool HasScope(ClaimsPrincipal user, string scope) =>
         user.FindAll("scope").Any(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains(scope, StringComparer.Ordinal));
+
+    /// <summary>A client's own token (client credentials): its subject is the client, not a person who signed in to it.</summary>
+    public static bool IsClientItself(ClaimsPrincipal user, string clientId) =>
+        user.FindFirst("client_id")?.Value == clientId && user.FindFirst("sub")?.Value == clientId;
 
     /// <summary>Who to name in the audit log.</summary>
     public static string ActorOf(ClaimsPrincipal user) =>

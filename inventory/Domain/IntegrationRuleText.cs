@@ -31,6 +31,12 @@ public static class IntegrationRuleText
             "Ange en enkel sökväg som ”/health”: bokstäver, siffror, ”-”, ”_”, ”.”, ”~” och snedstreck, inga punktdelar.",
         [IntegrationRules.ScopeProblem("two words")!] =
             "Ange ett scope av skrivbara ASCII-tecken utan mellanslag, citattecken eller omvänt snedstreck (t.ex. ”federation.feed”).",
+        [IntegrationRules.ScopeProblem(IntegrationRules.SignInEventsScope)!] =
+            $"”{IntegrationRules.SignInEventsScope}” är bara för idp:ns egna token; inget registrerat system får det.",
+        [IntegrationRules.ScopeProblem(IntegrationRules.SubjectReleasesScope)!] =
+            $"”{IntegrationRules.SubjectReleasesScope}” är bara för idp:ns egna token; inget registrerat system får det.",
+        [IntegrationRules.ClientIdProblem(IntegrationRules.IdpClientId)!] =
+            $"”{IntegrationRules.IdpClientId}” är idp:ns eget klient-id; ge systemet ett eget.",
     };
 
     /// <summary>The rule's sentence in both languages; a sentence without a translation is shown as it is, after a Swedish lead-in.</summary>

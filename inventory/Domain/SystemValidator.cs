@@ -277,6 +277,7 @@ public static partial class SystemValidator
         if (integration.OidcClient is { } client)
         {
             errors.Required("integration.oidcClient.clientId", client.ClientId, 200);
+            errors.Rule("integration.oidcClient.clientId", IntegrationRules.ClientIdProblem(client.ClientId));
             errors.Optional("integration.oidcClient.clientSecret", client.ClientSecret, 500);
             EachItem("integration.oidcClient.redirectUris", client.RedirectUris, IntegrationRules.EndpointUrlProblem, errors);
             EachItem("integration.oidcClient.postLogoutRedirectUris", client.PostLogoutRedirectUris, IntegrationRules.EndpointUrlProblem, errors);

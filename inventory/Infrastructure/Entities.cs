@@ -87,4 +87,10 @@ public sealed class SignInEvent
     public string? UpstreamIdp { get; set; }
     public string? AssuranceLevel { get; set; }
     public string? TraceId { get; set; }
+
+    /// <summary>
+    /// For a release (outcome <c>released</c>): the names of the attributes the system received,
+    /// space separated (<see cref="Federation.Core.Attributes.AttributeCatalog"/> names; never values).
+    /// </summary>
+    public string? ReleasedAttributes { get; set; }
 }

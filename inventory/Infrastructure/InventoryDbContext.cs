@@ -74,7 +74,10 @@ public abstract class InventoryDbContext(DbContextOptions options) : DbContext(o
             e.Property(x => x.AssuranceLevel).HasMaxLength(20);
             e.Property(x => x.UserName).HasMaxLength(200);
             e.Property(x => x.TraceId).HasMaxLength(64);
+            e.Property(x => x.ReleasedAttributes).HasMaxLength(400);
             e.HasIndex(x => x.At);
+            // A person's own releases (Mina uppgifter) are read by subject.
+            e.HasIndex(x => new { x.Subject, x.At });
         });
     }
 }

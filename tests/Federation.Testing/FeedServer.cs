@@ -53,6 +53,12 @@ public sealed class FeedServer : IAsyncDisposable
     /// <summary>The sign-in events posted to the register.</summary>
     public ConcurrentQueue<JsonElement> SigninEvents { get; } = new();
 
+    /// <summary>Each request for one person's releases: the subject asked for and the Authorization header.</summary>
+    public ConcurrentQueue<(string Subject, string? Authorization)> SubjectReleaseRequests { get; } = new();
+
+    /// <summary>The purpose the stand-in gives every system.</summary>
+    public static string PurposeOf(string systemName) => "Ändamål för " + systemName;
+
     /// <summary>When set, feed requests without <c>Authorization: Bearer</c> this value get 401.</summary>
     public string? RequiredToken { get; set; }
 
@@ -76,11 +82,42 @@ public sealed class FeedServer : IAsyncDisposable
             server.SigninEvents.Enqueue(body);
             return TypedResults.Accepted((string?)null);
         });
+        app.MapGet("/api/signin-events/subjects/{subject}", (string subject, HttpRequest request) =>
+        {
+            server.SubjectReleaseRequests.Enqueue((subject, request.Headers.Authorization.ToString()));
+            return TypedResults.Json(server.ReleasesOf(subject));
+        });
         await app.StartAsync();
         var address = Loopback.AddressOf(app);
         server.FeedUrl = new Uri(address, "/api/federation/feed");
         server.SigninEventsUrl = new Uri(address, "/api/signin-events");
         return server;
+    }
+
+    private object ReleasesOf(string subject)
+    {
+        var releases = SigninEvents
+            .Where(e => e.GetProperty("subject").GetString() == subject && e.GetProperty("outcome").GetString() == "released")
+            .Select(e => new
+            {
+                occurredAt = e.GetProperty("occurredAt").GetDateTimeOffset(),
+                systemId = e.GetProperty("systemId").GetString(),
+                clientId = e.TryGetProperty("clientId", out var client) ? client.GetString() : null,
+                protocol = e.GetProperty("protocol").GetString(),
+                attributes = e.GetProperty("released").EnumerateArray().Select(a => a.GetString()).ToList(),
+                assuranceLevel = e.TryGetProperty("assuranceLevel", out var acr) ? acr.GetString() : null,
+            })
+            .OrderByDescending(r => r.occurredAt)
+            .ToList();
+        var named = releases.Select(r => r.systemId).ToHashSet(StringComparer.Ordinal);
+        var systems = Feed.Systems.Where(s => named.Contains(s.Id)).Select(s => new
+        {
+            id = s.Id,
+            name = s.Name,
+            purposes = new[] { PurposeOf(s.Name) },
+            legalBasis = new[] { new { letter = "e", sv = "Uppgift av allmänt intresse", en = "Task in the public interest" } },
+        });
+        return new { subject, retentionDays = 90, releases, systems };
     }
 
     /// <summary>Serves <paramref name="feed"/> as it is (its own version); long-polls answer at once.</summary>

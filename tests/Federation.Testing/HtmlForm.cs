@@ -4,14 +4,16 @@ using System.Text.RegularExpressions;
 namespace Federation.Testing;
 
 /// <summary>
-/// The first form of a page as a browser would submit it: where it posts to, and its inputs
-/// (hidden ones such as the antiforgery token, the ReturnUrl or a SAMLResponse).
+/// The first form of a page's content as a browser would submit it: where it posts to, and its
+/// inputs (hidden ones such as the antiforgery token, the ReturnUrl or a SAMLResponse). A page in
+/// the shared layout has a sign-out form in its header: the content is its <c>main</c> element.
 /// </summary>
 public sealed partial record HtmlForm(Uri Action, IReadOnlyDictionary<string, string> Hidden, IReadOnlyDictionary<string, string> Inputs)
 {
     /// <summary>Reads the form of <paramref name="html"/>, served at <paramref name="page"/> (a form without action posts back there).</summary>
     public static HtmlForm Read(Uri page, string html)
     {
+        html = MainOf(html);
         var hidden = new Dictionary<string, string>(StringComparer.Ordinal);
         var inputs = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (Match input in InputTag().Matches(html))
@@ -34,6 +36,13 @@ public sealed partial record HtmlForm(Uri Action, IReadOnlyDictionary<string, st
         }
         var action = FormAction().Match(html) is { Success: true } m ? new Uri(page, WebUtility.HtmlDecode(m.Groups["action"].Value)) : page;
         return new HtmlForm(action, hidden, inputs);
+    }
+
+    private static string MainOf(string html)
+    {
+        var start = html.IndexOf("<main", StringComparison.OrdinalIgnoreCase);
+        var end = start < 0 ? -1 : html.IndexOf("</main>", start, StringComparison.OrdinalIgnoreCase);
+        return end < 0 ? html : html[start..end];
     }
 
     /// <summary>The form's hidden fields with <paramref name="fields"/> (what the person typed) on top.</summary>

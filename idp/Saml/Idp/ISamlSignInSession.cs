@@ -34,6 +34,9 @@ public interface ISamlSignInSession
 
     /// <summary>Sends the browser to sign in (again, or at a higher level) and back to <see cref="SamlChallenge.ReturnUrl"/>.</summary>
     Task<IResult> ChallengeAsync(HttpContext context, SamlChallenge challenge);
+
+    /// <summary>The SP's system received these attributes (register names) about the person: the idp records the release.</summary>
+    Task ReleasedAsync(HttpContext context, SamlSubject subject, RegisteredSp sp, IReadOnlyList<string> attributes);
 }
 
 /// <summary>

@@ -113,6 +113,7 @@ public sealed class SamlIdentityProvider(
         }
 
         var now = time.GetUtcNow();
+        var released = ReleasedAttributes(sp.Release, subject);
         var document = SamlMessageWriter.Response(new AssertionContent(
             settings.IdpEntityId,
             request.AcsUrl,
@@ -124,7 +125,7 @@ public sealed class SamlIdentityProvider(
             settings.AssertionLifetime,
             subject.AuthenticatedAt,
             ClassRefFor(subject.AssuranceLevel, requested, request.Comparison),
-            ReleasedAttributes(sp.Release, subject)));
+            released));
         var certificate = await keys.GetSigningCertificateAsync(http.RequestAborted);
         var response = document.DocumentElement!;
         EnvelopedSignature.Sign(response.OnlyChild(SamlNames.Assertion, "Assertion")!, certificate);
@@ -132,6 +133,7 @@ public sealed class SamlIdentityProvider(
 
         logger.LogInformation("SAML response issued to {Sp} for request {RequestId}", sp.EntityId, request.RequestId);
         telemetry.Login("downstream", sp.EntityId, "success", null);
+        await session.ReleasedAsync(http, subject, sp, [.. released.Select(a => AttributeCatalog.All.First(c => c.SamlName == a.Name).Name)]);
         return new PostBindingResult(new Uri(request.AcsUrl), "SAMLResponse", Convert.ToBase64String(Encoding.UTF8.GetBytes(document.OuterXml)), request.RelayState);
     }
 

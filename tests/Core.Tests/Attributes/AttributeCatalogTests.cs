@@ -27,6 +27,18 @@ public sealed class AttributeCatalogTests
     }
 
     [Fact]
+    public void Every_attribute_has_a_name_for_people_in_both_languages()
+    {
+        Assert.All(AttributeCatalog.All, a =>
+        {
+            var label = AttributeCatalog.LabelOf(a.Name);
+            Assert.NotEqual(a.Name, label.Sv);
+            Assert.NotEqual(a.Name, label.En);
+        });
+        Assert.Equal("Förnamn", AttributeCatalog.LabelOf("given_name").Sv);
+    }
+
+    [Fact]
     public void Every_category_in_the_catalog_has_a_Swedish_label()
     {
         Assert.All(AttributeCatalog.All, a => Assert.True(PersonalDataCategory.IsKnown(a.Category), a.Name));

@@ -53,6 +53,34 @@ public sealed class ClientSyncTests(IdpHost idp) : IClassFixture<IdpHost>
     }
 
     [Fact]
+    public async Task A_registration_never_gets_the_idps_own_scopes_or_client_id()
+    {
+        // As if a register had let them through: the idp's own tokens to the register write sign-in
+        // events and read one person's releases, so no registered client may obtain one.
+        const string Secret = "intrang-secret-1234";
+        FeedSystem Client(string systemId, string clientId, params string[] scopes) => new(systemId, systemId, LifecyclePhase.Driftsattning,
+            new FeedAccessPolicy([], [], [], "loa2"), [],
+            new FeedOidcClient(clientId, ClientSecretHash.Create(Secret), [], [], ["client_credentials"], ["federation.feed", .. scopes]));
+        await idp.PublishAsync(systems => systems.Concat(
+        [
+            Client("intrang-subject", "intrang-subject", "federation.signin-events.subject"),
+            Client("intrang-events", "intrang-events", "federation.signin-events"),
+            Client("intrang-idp", "federation-idp"),
+        ]));
+
+        foreach (var (clientId, scope) in new[]
+                 {
+                     ("intrang-subject", "federation.signin-events.subject"), ("intrang-events", "federation.signin-events"), ("federation-idp", "federation.feed"),
+                 })
+        {
+            using var rp = new RelyingParty(idp, clientId, Secret, TestSystems.Redirect);
+            var tokens = await rp.ClientCredentialsAsync(scope);
+            Assert.True(tokens.AccessToken is null, $"{clientId} got a token for {scope}");
+            Assert.Contains(tokens.Error, new[] { "invalid_client", "invalid_scope" });
+        }
+    }
+
+    [Fact]
     public async Task The_feed_is_read_with_a_token_the_idp_signed_itself_for_the_register()
     {
         using var rp = new RelyingParty(idp, TestSystems.BatchId, TestSystems.BatchSecret, TestSystems.Redirect);

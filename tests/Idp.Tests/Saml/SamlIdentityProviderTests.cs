@@ -118,6 +118,9 @@ public sealed partial class SamlIdentityProviderTests(SamlDatabaseFixture databa
         Assert.Equal(["Anna"], attributes["urn:oid:2.5.4.42"]);
         Assert.DoesNotContain("198001012384", response.OuterXml, StringComparison.Ordinal);
         Assert.DoesNotContain(TestSubjects.Anna.Subject, response.OuterXml, StringComparison.Ordinal);
+        // The release is reported for the person's own page (Mina uppgifter): the same three, by name.
+        var release = Assert.Single(host.Session.Releases);
+        Assert.Equal(["eppn", "given_name", "school_units"], release.Attributes.Order());
     }
 
     [Fact]

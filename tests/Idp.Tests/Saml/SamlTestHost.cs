@@ -35,6 +35,15 @@ public sealed class TestSignInSession(TimeProvider time) : ISamlSignInSession
 
     public Task<SamlSubject?> GetCurrentAsync(HttpContext context) => Task.FromResult(Current);
 
+    /// <summary>Each release the IdP reported: the SP's system and the attribute names.</summary>
+    public List<(string SystemId, IReadOnlyList<string> Attributes)> Releases { get; } = [];
+
+    public Task ReleasedAsync(HttpContext context, SamlSubject subject, RegisteredSp sp, IReadOnlyList<string> attributes)
+    {
+        Releases.Add((sp.SystemId, attributes));
+        return Task.CompletedTask;
+    }
+
     public Task<IResult> ChallengeAsync(HttpContext context, SamlChallenge challenge)
     {
         Challenges.Add(challenge);

@@ -20,10 +20,10 @@ public sealed class IntegrationRulesApiPostgresTests(PostgresInventory host) : I
 /// </summary>
 public abstract class IntegrationRulesApiTests(InventoryHost host)
 {
-    private static SystemRecord WithClient(string id, IReadOnlyList<string> redirects, IReadOnlyList<string>? scopes = null) =>
+    private static SystemRecord WithClient(string id, IReadOnlyList<string> redirects, IReadOnlyList<string>? scopes = null, string? clientId = null) =>
         Samples.System(id) with
         {
-            Integration = new Integration(OidcClient: new FeedOidcClient($"client-{id}", null, redirects, [], ["authorization_code"], scopes ?? [])),
+            Integration = new Integration(OidcClient: new FeedOidcClient(clientId ?? $"client-{id}", null, redirects, [], ["authorization_code"], scopes ?? [])),
         };
 
     public static TheoryData<string, string> BadIntegrations => new()
@@ -41,6 +41,11 @@ public abstract class IntegrationRulesApiTests(InventoryHost host)
         { "host-with-port", "integration.backend.publicHost" },
         { "launch-javascript", "integration.launchUrl" },
         { "launch-http-remote", "integration.launchUrl" },
+        // The idp's own tokens to the register: a registered client that got these could write
+        // sign-in events or read anyone's releases.
+        { "idp-only-scope-events", "integration.oidcClient.scopes[0]" },
+        { "idp-only-scope-subject", "integration.oidcClient.scopes[1]" },
+        { "idp-client-id", "integration.oidcClient.clientId" },
     };
 
     private static SystemRecord Bad(string kind)
@@ -54,6 +59,9 @@ public abstract class IntegrationRulesApiTests(InventoryHost host)
             "http-remote" => WithClient(id, ["http://lika.example.se/cb"]),
             "wildcard" => WithClient(id, ["https://*.example.se/cb"]),
             "scope-with-space" => WithClient(id, ["https://lika.example.se/cb"], ["federation feed"]),
+            "idp-only-scope-events" => WithClient(id, ["https://lika.example.se/cb"], ["federation.signin-events"]),
+            "idp-only-scope-subject" => WithClient(id, ["https://lika.example.se/cb"], ["federation.feed", "federation.signin-events.subject"]),
+            "idp-client-id" => WithClient(id, ["https://lika.example.se/cb"], clientId: "federation-idp"),
             "dot-segment-path" => Samples.System(id) with { Integration = new Integration(Backend: Backend("/gw3/../procapita")) },
             "reserved-path" => Samples.System(id) with { Integration = new Integration(Backend: Backend("/signin-oidc")) },
             "acs-fragment" => Samples.System(id) with { Integration = new Integration(SamlSp: Sp("https://sp.example.se/acs#x")) },

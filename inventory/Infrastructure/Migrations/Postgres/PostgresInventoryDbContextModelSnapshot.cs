@@ -131,6 +131,10 @@ namespace Federation.Inventory.Infrastructure.Migrations.Postgres
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
+                    b.Property<string>("ReleasedAttributes")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
                     b.Property<string>("Subject")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
@@ -154,6 +158,8 @@ namespace Federation.Inventory.Infrastructure.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("At");
+
+                    b.HasIndex("Subject", "At");
 
                     b.ToTable("SignInEvents", (string)null);
                 });

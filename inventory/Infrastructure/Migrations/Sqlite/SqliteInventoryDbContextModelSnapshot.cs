@@ -124,6 +124,10 @@ namespace Federation.Inventory.Infrastructure.Migrations.Sqlite
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ReleasedAttributes")
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Subject")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
@@ -147,6 +151,8 @@ namespace Federation.Inventory.Infrastructure.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("At");
+
+                    b.HasIndex("Subject", "At");
 
                     b.ToTable("SignInEvents", (string)null);
                 });

@@ -1,0 +1,36 @@
+using System.Text;
+
+namespace Federation.Core.Text;
+
+/// <summary>
+/// Writes CSV for people to open in a spreadsheet (RFC 4180: comma separated, CRLF, quoted when
+/// needed). A field that a spreadsheet would run as a formula (starting with <c>=</c>, <c>+</c>,
+/// <c>-</c>, <c>@</c>, a tab or a carriage return) is written with a leading apostrophe, so data
+/// about a person can never become a formula on the computer of whoever opens the file.
+/// </summary>
+public static class CsvLine
+{
+    public static void Append(StringBuilder csv, IEnumerable<string?> fields)
+    {
+        var first = true;
+        foreach (var field in fields)
+        {
+            if (!first)
+            {
+                csv.Append(',');
+            }
+            first = false;
+            csv.Append(Field(field ?? ""));
+        }
+        csv.Append("\r\n");
+    }
+
+    public static string Field(string value)
+    {
+        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
+        {
+            value = "'" + value;
+        }
+        return value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+    }
+}

@@ -1,0 +1,38 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Federation.Inventory.Infrastructure.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class SignInEventReleases : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "ReleasedAttributes",
+                table: "SignInEvents",
+                type: "character varying(400)",
+                maxLength: 400,
+                nullable: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SignInEvents_Subject_At",
+                table: "SignInEvents",
+                columns: new[] { "Subject", "At" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_SignInEvents_Subject_At",
+                table: "SignInEvents");
+
+            migrationBuilder.DropColumn(
+                name: "ReleasedAttributes",
+                table: "SignInEvents");
+        }
+    }
+}
