@@ -2,7 +2,6 @@ using Federation.Core.Access;
 using Federation.Core.Text;
 using Federation.Gateway.Identity;
 using Federation.Gateway.Routing;
-using Federation.Ui;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Federation.Gateway.Pages.Portal;
@@ -12,7 +11,6 @@ public sealed class IndexModel(SystemDirectory directory, UserFactsCache userFac
 {
     public bool SignedIn { get; private set; }
 
-    public string PersonName { get; private set; } = "";
 
     public string Level { get; private set; } = "";
 
@@ -29,8 +27,9 @@ public sealed class IndexModel(SystemDirectory directory, UserFactsCache userFac
         // The same facts the gateway's gate decides on (Proxy/SystemGateMiddleware.cs).
         PersonFacts person = userFacts.For(User).Attributes;
         SignedIn = true;
-        PersonName = FederationUi.DisplayName(User) ?? person.Subject ?? "?";
-        Level = person.Acr ?? PortalText.UnknownLevel.Current;
+        // The level's number, as the sign-in pages name it ("tillitsnivå 2"), not its code.
+        Level = Federation.Core.Access.AssuranceLevel.Parse(person.Acr)?.Rank.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            ?? PortalText.UnknownLevel.Current;
         Tiles = PortalTiles.For(directory.Current, person, Request.Scheme);
     }
 }
@@ -40,7 +39,9 @@ public static class PortalText
 {
     public static readonly PersonText ServiceName = new("Skolans portal", "The school portal");
     public static readonly PersonText Title = new("Skolans system", "The school's systems");
-    public static readonly PersonText SignedInAs = new("Inloggad som {0} med tillitsnivå {1}.", "Signed in as {0} at assurance level {1}.");
+    // The gateway is released no names (data minimisation), and its subject is an opaque id no
+    // person should read: the portal says how, not as whom, the person signed in.
+    public static readonly PersonText SignedInAt = new("Du är inloggad med tillitsnivå {0}.", "You are signed in at assurance level {0}.");
     public static readonly PersonText UnknownLevel = new("okänd", "unknown");
     public static readonly PersonText SignInToSee = new("Logga in för att se de system du kan använda.", "Sign in to see the systems you can use.");
     public static readonly PersonText SignIn = new("Logga in", "Sign in");

@@ -67,7 +67,7 @@ public sealed class IdpSignInTests(IdpRig rig) : IClassFixture<IdpRig>
         var landed = response.Headers.Location is { } location ? new Uri(response.RequestMessage!.RequestUri!, location) : response.RequestMessage!.RequestUri!;
         Assert.True(rig.GatewayAddress.Authority == landed.Authority, $"{landed} {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("Inloggad som", await response.Content.ReadAsStringAsync());
+        Assert.Contains("inloggad med tillitsniv", await response.Content.ReadAsStringAsync());
     }
 
     [Fact]

@@ -51,7 +51,7 @@ public sealed class GatewayAudienceTests(GatewayRig rig) : IClassFixture<Gateway
         var response = await client.GetAsync("/");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("anna.larare", await response.Content.ReadAsStringAsync());
+        Assert.Contains("inloggad med tillitsniv", await response.Content.ReadAsStringAsync()); // signed in, not the anonymous page
     }
 
     [Fact]
