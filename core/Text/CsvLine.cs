@@ -25,12 +25,13 @@ public static class CsvLine
         csv.Append("\r\n");
     }
 
-    public static string Field(string value)
+    /// <summary>One field, quoted when it holds the delimiter, a quote or a line break.</summary>
+    public static string Field(string value, char delimiter = ',')
     {
         if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
         {
             value = "'" + value;
         }
-        return value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+        return value.IndexOfAny([delimiter, '"', '\r', '\n']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
     }
 }

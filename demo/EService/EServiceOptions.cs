@@ -27,5 +27,5 @@ public sealed class EServiceOptions
 
     /// <summary>The assurance level the service needs (<c>loa3</c>: two factors or e-legitimation).</summary>
     [Required]
-    public string RequiredLevel { get; set; } = "loa3";
+    public string RequiredLevel { get; set; } = Federation.Core.Access.AssuranceLevel.Loa3.Name;
 }

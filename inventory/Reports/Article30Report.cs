@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Federation.Core.Feed;
+using Federation.Core.Text;
 using Federation.Inventory.Domain;
 
 namespace Federation.Inventory.Reports;
@@ -84,26 +85,10 @@ public static class Article30Report
                 csv.Append(delimiter);
             }
 
-            csv.Append(Quote(fields[i] ?? "", delimiter));
+            csv.Append(CsvLine.Field(fields[i] ?? "", delimiter));
         }
 
         csv.Append("\r\n");
-    }
-
-    /// <summary>
-    /// Quotes a field when it holds the delimiter, a quote or a line break (RFC 4180), and
-    /// defuses text that a spreadsheet would run as a formula.
-    /// </summary>
-    public static string Quote(string field, char delimiter)
-    {
-        if (field.Length > 0 && field[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
-        {
-            field = "'" + field;
-        }
-
-        return field.IndexOfAny([delimiter, '"', '\r', '\n']) >= 0
-            ? "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""
-            : field;
     }
 
     public static string ToHtml(IReadOnlyList<Article30Entry> entries, DateTimeOffset generatedAt)
