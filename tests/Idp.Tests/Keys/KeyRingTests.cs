@@ -94,6 +94,45 @@ public sealed class KeyRingTests : IAsyncLifetime
         Assert.Equal(next, OpenIddictSigningKid());
     }
 
+    /// <summary>Every key OpenIddict publishes in JWKS and validates with.</summary>
+    private string[] OpenIddictPublishedKids() =>
+        [.. _services.GetRequiredService<IOptionsMonitor<OpenIddictServerOptions>>().CurrentValue.SigningCredentials.Select(c => c.Key.KeyId)];
+
+    [Fact]
+    public async Task The_EC_key_rotates_on_the_same_schedule_and_never_becomes_OpenIddicts_default()
+    {
+        await Ring.RefreshAsync(default);
+        var first = Ring.CurrentEcSigningKey.Id;
+        Assert.Equal([first], Published(KeyUse.EcSigning));
+        Assert.Equal(System.Security.Cryptography.ECCurve.NamedCurves.nistP256.Oid.FriendlyName,
+            Ring.CurrentEcSigningKey.Certificate.GetECDsaPublicKey()!.ExportParameters(false).Curve.Oid.FriendlyName);
+        Assert.Contains(first, OpenIddictPublishedKids());
+        // ID tokens (and whatever else OpenIddict signs by default) keep the RSA key.
+        Assert.Equal(Ring.CurrentSigningKey.Id, OpenIddictSigningKid());
+
+        // Published ahead: in JWKS, not signing yet.
+        _time.Advance(Schedule.ActiveFor - Schedule.PublishAhead + TimeSpan.FromHours(1));
+        await Ring.RefreshAsync(default);
+        var next = Assert.Single(Published(KeyUse.EcSigning), k => k != first);
+        Assert.Equal(first, Ring.CurrentEcSigningKey.Id);
+        Assert.Contains(next, OpenIddictPublishedKids());
+        Assert.Equal(Ring.CurrentSigningKey.Id, OpenIddictSigningKid());
+
+        // Rotated: the next one signs, the first still validates its tokens.
+        _time.Advance(Schedule.PublishAhead);
+        await Ring.RefreshAsync(default);
+        Assert.Equal(next, Ring.CurrentEcSigningKey.Id);
+        Assert.Contains(first, OpenIddictPublishedKids());
+        Assert.Equal(Ring.CurrentSigningKey.Id, OpenIddictSigningKid());
+
+        // Past its retention it is gone.
+        _time.Advance(Schedule.RetainAfterRetirement + TimeSpan.FromHours(1));
+        await Ring.RefreshAsync(default);
+        Assert.DoesNotContain(first, Published(KeyUse.EcSigning));
+        Assert.DoesNotContain(first, OpenIddictPublishedKids());
+        Assert.Equal(Ring.CurrentSigningKey.Id, OpenIddictSigningKid());
+    }
+
     [Fact]
     public async Task Another_replica_on_the_same_database_loads_the_same_keys()
     {
@@ -104,6 +143,7 @@ public sealed class KeyRingTests : IAsyncLifetime
 
         Assert.Equal(Ring.CurrentSigningKey.Id, replica.GetRequiredService<KeyRing>().CurrentSigningKey.Id);
         Assert.Equal(Ring.CurrentEncryptionKey.Id, replica.GetRequiredService<KeyRing>().CurrentEncryptionKey.Id);
+        Assert.Equal(Ring.CurrentEcSigningKey.Id, replica.GetRequiredService<KeyRing>().CurrentEcSigningKey.Id);
         Assert.Equal(Published(), replica.GetRequiredService<KeyRing>().Keys.Where(k => k.Use == KeyUse.Signing).Select(k => k.Id));
     }
 

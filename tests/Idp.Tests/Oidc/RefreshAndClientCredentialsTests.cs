@@ -78,7 +78,7 @@ public sealed class RefreshAndClientCredentialsTests(IdpHost idp) : IClassFixtur
         Assert.Equal("federation.feed", access.GetClaim("scope").Value);
         Assert.Equal(TestSystems.BatchId, access.GetClaim("client_id").Value);
         Assert.Equal(TestSystems.BatchId, access.Subject);
-        Assert.Equal("RS256", access.Alg);
+        Assert.Equal("ES256", access.Alg); // the register is one of the federation's own resource servers (AccessTokenAlgorithmTests)
     }
 
     [Fact]
