@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Federation.Core.Feed;
+using Federation.Core.Integration;
 using Federation.Core.Navigation;
 using Federation.Gateway.Routing;
 using Microsoft.AspNetCore.Authentication;
@@ -174,6 +175,7 @@ public static class GatewayAuthentication
         o.TokenValidationParameters.RoleClaimType = "roles";
         // RFC 9068: only access tokens, never an ID token presented as one.
         o.TokenValidationParameters.ValidTypes = ["at+jwt"];
+        o.TokenValidationParameters.ValidAlgorithms = AccessTokenAlgorithms.Accepted;
         var audiences = identity.ApiAudiences.ToHashSet(StringComparer.Ordinal);
         o.TokenValidationParameters.AudienceValidator = (tokenAudiences, _, _) =>
             tokenAudiences.Any(a => audiences.Contains(a)

@@ -2,7 +2,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using Federation.Core.Feed;
 using Federation.Core.Integration;
-using Federation.Idp.Keys;
+using Federation.Idp.Oidc;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -10,12 +10,12 @@ using Microsoft.IdentityModel.Tokens;
 namespace Federation.Idp.Clients;
 
 /// <summary>
-/// Access tokens the idp mints for itself, signed with its own current key, to call the register:
+/// Access tokens the idp mints for itself, signed with its own current key (<see cref="AccessTokenSigning"/>), to call the register:
 /// the feed (scope <c>federation.feed</c>), sign-in events, and one person's releases for that person's
 /// page (<c>federation.signin-events.subject</c>). One scope per token. No client registration is needed,
 /// so there is no chicken-and-egg between the idp and the register's feed.
 /// </summary>
-public sealed class SelfIssuedTokens(KeyRing keys, IOptions<IdpOptions> options, TimeProvider time) : IFeedAccessTokenSource
+public sealed class SelfIssuedTokens(AccessTokenSigning signing, IOptions<IdpOptions> options, TimeProvider time) : IFeedAccessTokenSource
 {
     public const string ClientId = IntegrationRules.IdpClientId;
     public const string FeedScope = "federation.feed";
@@ -51,7 +51,6 @@ public sealed class SelfIssuedTokens(KeyRing keys, IOptions<IdpOptions> options,
             {
                 return cached.Token;
             }
-            var key = keys.CurrentSigningKey;
             var token = Handler.CreateToken(new SecurityTokenDescriptor
             {
                 TokenType = "at+jwt",
@@ -60,7 +59,8 @@ public sealed class SelfIssuedTokens(KeyRing keys, IOptions<IdpOptions> options,
                 IssuedAt = now.UtcDateTime,
                 NotBefore = now.UtcDateTime,
                 Expires = (now + Lifetime).UtcDateTime,
-                SigningCredentials = new SigningCredentials(key.SecurityKey, SecurityAlgorithms.RsaSha256),
+                // For the register: its key by the same rule as the tokens OpenIddict issues.
+                SigningCredentials = signing.For([options.Value.RegisterAudience]),
                 Subject = new ClaimsIdentity(
                 [
                     new Claim("sub", ClientId),

@@ -12,11 +12,34 @@ namespace Federation.Idp.Keys;
 /// <summary>A loaded key: its schedule and the certificate with its private key.</summary>
 public sealed record KeyMaterial(string Id, string Use, DateTimeOffset ActivatesAt, DateTimeOffset RetiresAt, DateTimeOffset ExpiresAt, X509Certificate2 Certificate)
 {
-    public X509SecurityKey SecurityKey { get; } = new(Certificate) { KeyId = Id };
+    private readonly (AsymmetricSecurityKey Key, SigningCredentials? Signing) _parts = Parts(Id, Use, Certificate);
+
+    /// <summary>
+    /// RSA keys as X.509 keys (OpenIddict orders those by validity). The EC key as a bare ECDSA key:
+    /// IdentityModel signs ES256 only with that, and OpenIddict never prefers a bare key to a valid
+    /// X.509 one, so it cannot become its default (ID tokens).
+    /// </summary>
+    public AsymmetricSecurityKey SecurityKey => _parts.Key;
+
+    /// <summary>For signing keys; one instance per key, so IdentityModel's signature provider cache is hit on every token.</summary>
+    public SigningCredentials? SigningCredentials => _parts.Signing;
+
+    private static (AsymmetricSecurityKey, SigningCredentials?) Parts(string id, string use, X509Certificate2 certificate)
+    {
+        if (use == KeyUse.EcSigning)
+        {
+            var ec = new ECDsaSecurityKey(certificate.GetECDsaPrivateKey()) { KeyId = id };
+            return (ec, new SigningCredentials(ec, SecurityAlgorithms.EcdsaSha256));
+        }
+        var rsa = new X509SecurityKey(certificate) { KeyId = id };
+        return (rsa, use == KeyUse.Signing ? new SigningCredentials(rsa, SecurityAlgorithms.RsaSha256) : null);
+    }
 }
 
 /// <summary>
-/// The idp's RSA keys. The database is the truth; each replica keeps a snapshot that it reloads
+/// The idp's keys: RSA for signing (ID tokens, codes, refresh tokens, other audiences' access
+/// tokens) and encryption, and ECDSA P-256 for the access tokens of the federation's own resource
+/// servers (<see cref="Oidc.AccessTokenSigning"/>). The database is the truth; each replica keeps a snapshot that it reloads
 /// every <see cref="KeyRingOptions.RefreshInterval"/>, creating the next key when the current one
 /// is due to retire within <see cref="KeyRingOptions.PublishAhead"/>. OpenIddict receives every
 /// published key as an X.509 key whose NotBefore is the activation time: OpenIddict never signs
@@ -46,6 +69,9 @@ public sealed class KeyRing(
 
     public KeyMaterial CurrentEncryptionKey => Current(KeyUse.Encryption);
 
+    /// <summary>The EC key that signs now (ES256), chosen by the same rule.</summary>
+    public KeyMaterial CurrentEcSigningKey => Current(KeyUse.EcSigning);
+
     private KeyMaterial Current(string use)
     {
         var now = time.GetUtcNow();
@@ -74,7 +100,7 @@ public sealed class KeyRing(
                 logger.LogInformation("Key {KeyId} ({Use}) expired and was removed from the key ring", expired.Id, expired.Use);
             }
 
-            foreach (var use in new[] { KeyUse.Signing, KeyUse.Encryption })
+            foreach (var use in KeyUse.All)
             {
                 var latest = stored.Where(k => k.Use == use).MaxBy(k => k.RetiresAt);
                 if (latest is null || latest.RetiresAt <= now)
@@ -107,9 +133,11 @@ public sealed class KeyRing(
     {
         foreach (var key in _keys)
         {
-            if (key.Use == KeyUse.Signing)
+            if (key.SigningCredentials is { } signing)
             {
-                server.SigningCredentials.Add(new SigningCredentials(key.SecurityKey, SecurityAlgorithms.RsaSha256));
+                // EC keys too: OpenIddict then lists them in JWKS and accepts them on its own tokens
+                // (userinfo, introspection); which token they sign is AccessTokenSigning's choice.
+                server.SigningCredentials.Add(signing);
             }
             else
             {
@@ -126,10 +154,13 @@ public sealed class KeyRing(
         var expiresAt = retiresAt + o.RetainAfterRetirement;
         var id = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(16));
 
-        using var rsa = RSA.Create(o.RsaKeySize);
-        var request = new CertificateRequest($"CN=federation-idp {use} {id}", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using AsymmetricAlgorithm algorithm = use == KeyUse.EcSigning ? ECDsa.Create(ECCurve.NamedCurves.nistP256) : RSA.Create(o.RsaKeySize);
+        var subject = $"CN=federation-idp {use} {id}";
+        var request = algorithm is ECDsa ecdsa
+            ? new CertificateRequest(subject, ecdsa, HashAlgorithmName.SHA256)
+            : new CertificateRequest(subject, (RSA)algorithm, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         request.CertificateExtensions.Add(new X509KeyUsageExtension(
-            use == KeyUse.Signing ? X509KeyUsageFlags.DigitalSignature : X509KeyUsageFlags.KeyEncipherment, critical: true));
+            use == KeyUse.Encryption ? X509KeyUsageFlags.KeyEncipherment : X509KeyUsageFlags.DigitalSignature, critical: true));
         // The certificate's validity is the schedule: OpenIddict reads it to choose the signing key.
         using var certificate = request.CreateSelfSigned(activatesAt, expiresAt);
         var pkcs12 = certificate.Export(X509ContentType.Pkcs12);

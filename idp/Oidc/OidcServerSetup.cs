@@ -71,6 +71,10 @@ public static class OidcServerSetup
                     .SetOrder(OpenIddictServerHandlers.Protection.CreateTokenEntry.Descriptor.Order - 1)
                     .SetType(OpenIddictServerHandlerType.Custom));
 
+                // ES256 for our own resource servers' access tokens, RS256 for everything else.
+                server.AddEventHandler(AccessTokenSigning.Descriptor)
+                      .AddEventHandler(AccessTokenSigning.IdTokenAlgorithms.Descriptor);
+
                 // Every grant issues only the scopes the client is registered for, by one rule on the live
                 // feed (ClientScopes) that answers invalid_scope; OpenIddict's own check answers
                 // invalid_request, and at the authorize endpoint not even to the client.
@@ -92,6 +96,10 @@ public static class OidcServerSetup
                       .DisableTransportSecurityRequirement();
             });
 
+        builder.Services.AddOptions<AccessTokenSigningOptions>()
+            .BindConfiguration(AccessTokenSigningOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         builder.AddTokenExchange();
         builder.Services.AddDeferredEntityCaches();
         builder.Services.AddSingleton<RevokedAccessTokens>();

@@ -103,7 +103,7 @@ public sealed partial class IdpMetrics
             yield break;
         }
         var now = _services.GetRequiredService<TimeProvider>().GetUtcNow();
-        foreach (var use in new[] { KeyUse.Signing, KeyUse.Encryption })
+        foreach (var use in KeyUse.All)
         {
             var current = ring.Keys.Where(k => k.Use == use && k.ActivatesAt <= now).OrderByDescending(k => k.ExpiresAt).FirstOrDefault();
             if (current is not null)

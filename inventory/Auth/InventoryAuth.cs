@@ -70,6 +70,7 @@ public static class InventoryAuth
                 bearer.RequireHttpsMetadata = authority is not { IsLoopback: true };
                 bearer.MapInboundClaims = false;
                 bearer.TokenValidationParameters.ValidTypes = ["at+jwt"];
+                bearer.TokenValidationParameters.ValidAlgorithms = AccessTokenAlgorithms.Accepted;
                 bearer.TokenValidationParameters.RoleClaimType = "roles";
                 bearer.TokenValidationParameters.NameClaimType = "preferred_username";
             });

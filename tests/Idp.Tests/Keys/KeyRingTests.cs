@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Federation.Idp.Infrastructure;
 using Federation.Idp.Keys;
 using Microsoft.AspNetCore.DataProtection;
@@ -104,8 +106,8 @@ public sealed class KeyRingTests : IAsyncLifetime
         await Ring.RefreshAsync(default);
         var first = Ring.CurrentEcSigningKey.Id;
         Assert.Equal([first], Published(KeyUse.EcSigning));
-        Assert.Equal(System.Security.Cryptography.ECCurve.NamedCurves.nistP256.Oid.FriendlyName,
-            Ring.CurrentEcSigningKey.Certificate.GetECDsaPublicKey()!.ExportParameters(false).Curve.Oid.FriendlyName);
+        Assert.Equal(ECCurve.NamedCurves.nistP256.Oid.Value,
+            Ring.CurrentEcSigningKey.Certificate.GetECDsaPublicKey()!.ExportParameters(false).Curve.Oid.Value);
         Assert.Contains(first, OpenIddictPublishedKids());
         // ID tokens (and whatever else OpenIddict signs by default) keep the RSA key.
         Assert.Equal(Ring.CurrentSigningKey.Id, OpenIddictSigningKid());
