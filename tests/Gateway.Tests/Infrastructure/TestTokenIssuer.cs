@@ -62,8 +62,15 @@ internal sealed class TestTokenIssuer : IAsyncDisposable
         string[]? groups = null,
         string[]? audiences = null,
         IDictionary<string, object>? extra = null,
-        string type = "at+jwt") =>
-        Mint(_issuer, subject, roles, acr, schoolUnits, groups, audiences, extra, type);
+        string type = "at+jwt",
+        SigningCredentials? credentials = null) =>
+        Mint(_issuer, subject, roles, acr, schoolUnits, groups, audiences, extra, type, credentials);
+
+    /// <summary>The EC key the JWKS publishes, for ES256 tokens as the idp signs the gateway's.</summary>
+    public ECDsaSecurityKey EcKey => _issuer.EcKey;
+
+    /// <summary>The RSA key the JWKS publishes.</summary>
+    public RsaSecurityKey Key => _issuer.Key;
 
     private static string Mint(
         TokenIssuer issuer,
@@ -74,7 +81,8 @@ internal sealed class TestTokenIssuer : IAsyncDisposable
         string[]? groups = null,
         string[]? audiences = null,
         IDictionary<string, object>? extra = null,
-        string type = "at+jwt")
+        string type = "at+jwt",
+        SigningCredentials? credentials = null)
     {
         var claims = new Dictionary<string, object>
         {
@@ -90,7 +98,7 @@ internal sealed class TestTokenIssuer : IAsyncDisposable
         {
             claims[name] = value;
         }
-        return issuer.CreateToken(claims, type, expires: DateTime.UtcNow.AddMinutes(10));
+        return issuer.CreateToken(claims, type, expires: DateTime.UtcNow.AddMinutes(10), credentials: credentials);
     }
 
     public ValueTask DisposeAsync() => _issuer.DisposeAsync();

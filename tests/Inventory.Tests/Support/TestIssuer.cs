@@ -27,15 +27,22 @@ public sealed class TestIssuer : IAsyncDisposable
 
     /// <summary>An access token (typ at+jwt) for the register's audience.</summary>
     public string Mint(string subject, string[]? roles = null, string? scope = null, string? clientId = null,
-        string type = "at+jwt", string audience = Audience, RsaSecurityKey? signingKey = null, DateTime? expires = null, string? eppn = null)
+        string type = "at+jwt", string audience = Audience, RsaSecurityKey? signingKey = null, DateTime? expires = null, string? eppn = null,
+        SigningCredentials? credentials = null)
     {
         var claims = new Dictionary<string, object> { ["sub"] = subject, ["preferred_username"] = subject };
         if (eppn is not null) claims["eppn"] = eppn;
         if (roles is not null) claims["roles"] = roles;
         if (scope is not null) claims["scope"] = scope;
         if (clientId is not null) claims["client_id"] = clientId;
-        return issuer.CreateToken(claims, type, audience, expires, signingKey);
+        return issuer.CreateToken(claims, type, audience, expires, signingKey, credentials);
     }
+
+    /// <summary>The EC key the JWKS publishes, for ES256 tokens as the idp signs the register's.</summary>
+    public ECDsaSecurityKey EcKey => issuer.EcKey;
+
+    /// <summary>The RSA key the JWKS publishes.</summary>
+    public RsaSecurityKey Key => issuer.Key;
 
     public string Admin() => Mint("ulf.admin", roles: ["register-admin"]);
 
