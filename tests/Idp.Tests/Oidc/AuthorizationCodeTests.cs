@@ -199,14 +199,17 @@ public sealed class AuthorizationCodeTests(IdpHost idp) : IClassFixture<IdpHost>
     }
 
     [Fact]
-    public async Task Discovery_offers_S256_only_and_jwks_publishes_rsa_keys()
+    public async Task Discovery_offers_S256_only_and_jwks_publishes_rsa_and_p256_signing_keys()
     {
         using var http = new HttpClient { BaseAddress = idp.BaseAddress };
         var discovery = JsonDocument.Parse(await http.GetStringAsync("/.well-known/openid-configuration")).RootElement;
         Assert.Equal(idp.Issuer, discovery.GetProperty("issuer").GetString());
         Assert.Equal(["S256"], discovery.GetProperty("code_challenge_methods_supported").EnumerateArray().Select(e => e.GetString()));
         var jwks = JsonDocument.Parse(await http.GetStringAsync("/.well-known/jwks")).RootElement.GetProperty("keys");
-        Assert.All(jwks.EnumerateArray(), k => Assert.Equal("RSA", k.GetProperty("kty").GetString()));
+        // RSA (RS256) for ID tokens and most access tokens, EC P-256 (ES256) for our own servers' (AccessTokenAlgorithmTests).
+        Assert.All(jwks.EnumerateArray(), k => Assert.Contains(
+            $"{k.GetProperty("kty").GetString()} {k.GetProperty("alg").GetString()} {(k.TryGetProperty("crv", out var crv) ? crv.GetString() : "")}",
+            new[] { "RSA RS256 ", "EC ES256 P-256" }));
         Assert.NotEmpty(jwks.EnumerateArray());
     }
 
