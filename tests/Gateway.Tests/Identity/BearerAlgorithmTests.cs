@@ -49,6 +49,23 @@ public sealed class BearerAlgorithmTests(GatewayRig rig) : IClassFixture<Gateway
         Assert.Equal(before, rig.BackendA.Requests);
     }
 
+    /// <summary>
+    /// Even the published keys count only with the algorithms the idp signs with: a library that
+    /// would take another one (RS512, PS256 with the RSA key) is not asked to.
+    /// </summary>
+    [Theory]
+    [InlineData(SecurityAlgorithms.RsaSha512)]
+    [InlineData(SecurityAlgorithms.RsaSsaPssSha256)]
+    public async Task Another_algorithm_with_the_published_RSA_key_is_refused(string algorithm)
+    {
+        using var client = rig.Client(Teacher(new SigningCredentials(rig.Issuer.Key, algorithm)));
+
+        var response = await client.GetAsync("/larare/");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
     /// <summary>Algorithm confusion: the public key (which anyone can read in JWKS) as an HMAC secret, under the real kid.</summary>
     private static SigningCredentials PublicKeyAsHmac(string pem, string kid) =>
         new(new SymmetricSecurityKey(Encoding.ASCII.GetBytes(pem)) { KeyId = kid }, SecurityAlgorithms.HmacSha256);

@@ -47,6 +47,20 @@ public sealed class AccessTokenAlgorithmTests(SqliteInventory host) : IClassFixt
         await response.Problem(HttpStatusCode.Unauthorized);
     }
 
+    /// <summary>
+    /// Even the published keys count only with the algorithms the idp signs with: a library that
+    /// would take another one (RS512, PS256 with the RSA key) is not asked to.
+    /// </summary>
+    [Theory]
+    [InlineData(SecurityAlgorithms.RsaSha512)]
+    [InlineData(SecurityAlgorithms.RsaSsaPssSha256)]
+    public async Task Another_algorithm_with_the_published_RSA_key_is_refused(string algorithm)
+    {
+        var response = await host.WithToken(FeedToken(new SigningCredentials(host.Issuer.Key, algorithm))).GetAsync(Feed);
+
+        await response.Problem(HttpStatusCode.Unauthorized);
+    }
+
     /// <summary>Algorithm confusion: the public key (which anyone can read in JWKS) as an HMAC secret, under the real kid.</summary>
     private static SigningCredentials PublicKeyAsHmac(string pem, string kid) =>
         new(new SymmetricSecurityKey(Encoding.ASCII.GetBytes(pem)) { KeyId = kid }, SecurityAlgorithms.HmacSha256);
