@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using System.Text;
 using Federation.Core.Attributes;
 
 namespace Federation.Gateway.Forwarding;
@@ -59,7 +58,17 @@ public static class FederationHeaders
     }
 
     /// <summary>The one spelling of a header name: lower case, <c>_</c> as <c>-</c>.</summary>
-    public static string Normalize(string name) => name.Replace('_', '-').ToLowerInvariant();
+    public static string Normalize(string name)
+    {
+        foreach (var c in name)
+        {
+            if (c == '_' || char.IsAsciiLetterUpper(c) || !char.IsAscii(c))
+            {
+                return name.Replace('_', '-').ToLowerInvariant();
+            }
+        }
+        return name; // already in the one spelling: no copy per header per request
+    }
 
     /// <summary><c>given_name</c> → <c>X-Federation-Given-Name</c> (from the attribute catalog); null for an unknown attribute.</summary>
     public static string? ForAttribute(string attribute) => AttributeCatalog.Find(attribute)?.HeaderName;
@@ -90,7 +99,7 @@ public static class FederationHeaders
     /// </summary>
     public static string Canonicalize(string method, string target, IEnumerable<KeyValuePair<string, string>> headers)
     {
-        var lines = new List<(string Name, string Value)>();
+        var lines = new List<(string Name, string Value)>(12);
         foreach (var (name, value) in headers)
         {
             if (IsFederationHeader(name) && !IsSignature(name))
@@ -98,16 +107,39 @@ public static class FederationHeaders
                 lines.Add((Normalize(name), value));
             }
         }
-        lines.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
-        var builder = new StringBuilder(Version, 512).Append('\n')
-            .Append(method.ToUpperInvariant()).Append('\n')
-            .Append(target).Append('\n');
+        lines.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+        method = method.ToUpperInvariant();
+        var length = Version.Length + method.Length + target.Length + 3;
         foreach (var (name, value) in lines)
         {
-            builder.Append(name).Append(':').Append(value).Append('\n');
+            length += name.Length + value.Length + 2;
         }
-        return builder.ToString();
+        // Written once into a string of the exact length (this runs for every proxied request).
+        return string.Create(length, (method, target, lines), static (span, state) =>
+        {
+            var at = 0;
+            void Line(Span<char> span, ref int at, string a, string? b = null)
+            {
+                a.CopyTo(span[at..]);
+                at += a.Length;
+                if (b is not null)
+                {
+                    span[at++] = ':';
+                    b.CopyTo(span[at..]);
+                    at += b.Length;
+                }
+                span[at++] = '\n';
+            }
+            Line(span, ref at, Version);
+            Line(span, ref at, state.method);
+            Line(span, ref at, state.target);
+            foreach (var (name, value) in state.lines)
+            {
+                Line(span, ref at, name, value);
+            }
+        });
     }
 
-    internal static bool IsSignature(string name) => Normalize(name) == "x-federation-signature";
+    internal static bool IsSignature(string name) =>
+        name.Length == Signature.Length && string.Equals(name.Replace('_', '-'), Signature, StringComparison.OrdinalIgnoreCase);
 }
