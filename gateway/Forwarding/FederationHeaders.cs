@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Collections.Frozen;
+using System.Text;
 using Federation.Core.Attributes;
 
 namespace Federation.Gateway.Forwarding;
@@ -99,45 +101,57 @@ public static class FederationHeaders
     /// </summary>
     public static string Canonicalize(string method, string target, IEnumerable<KeyValuePair<string, string>> headers)
     {
-        var lines = new List<(string Name, string Value)>(12);
-        foreach (var (name, value) in headers)
+        var output = new ArrayBufferWriter<byte>(512);
+        WriteCanonical(output, method, target, headers);
+        return Encoding.UTF8.GetString(output.WrittenSpan);
+    }
+
+    /// <summary>
+    /// <see cref="Canonicalize"/> as UTF-8 into <paramref name="output"/>, the bytes the signature is
+    /// computed over. The one implementation of the layout: the string form decodes these bytes.
+    /// </summary>
+    public static void WriteCanonical(IBufferWriter<byte> output, string method, string target, IEnumerable<KeyValuePair<string, string>> headers)
+    {
+        var lines = ArrayPool<KeyValuePair<string, string>>.Shared.Rent(16);
+        var count = 0;
+        try
         {
-            if (IsFederationHeader(name) && !IsSignature(name))
+            foreach (var (name, value) in headers)
             {
-                lines.Add((Normalize(name), value));
-            }
-        }
-        lines.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
-        method = method.ToUpperInvariant();
-        var length = Version.Length + method.Length + target.Length + 3;
-        foreach (var (name, value) in lines)
-        {
-            length += name.Length + value.Length + 2;
-        }
-        // Written once into a string of the exact length (this runs for every proxied request).
-        return string.Create(length, (method, target, lines), static (span, state) =>
-        {
-            var at = 0;
-            void Line(Span<char> span, ref int at, string a, string? b = null)
-            {
-                a.CopyTo(span[at..]);
-                at += a.Length;
-                if (b is not null)
+                if (!IsFederationHeader(name) || IsSignature(name))
                 {
-                    span[at++] = ':';
-                    b.CopyTo(span[at..]);
-                    at += b.Length;
+                    continue;
                 }
-                span[at++] = '\n';
+                if (count == lines.Length)
+                {
+                    var larger = ArrayPool<KeyValuePair<string, string>>.Shared.Rent(count * 2);
+                    lines.AsSpan(0, count).CopyTo(larger);
+                    ArrayPool<KeyValuePair<string, string>>.Shared.Return(lines, clearArray: true);
+                    lines = larger;
+                }
+                lines[count++] = new(Normalize(name), value);
             }
-            Line(span, ref at, Version);
-            Line(span, ref at, state.method);
-            Line(span, ref at, state.target);
-            foreach (var (name, value) in state.lines)
+            lines.AsSpan(0, count).Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+            Line(output, Version);
+            Line(output, method.ToUpperInvariant());
+            Line(output, target);
+            foreach (var (name, value) in lines.AsSpan(0, count))
             {
-                Line(span, ref at, name, value);
+                Encoding.UTF8.GetBytes(name, output);
+                output.Write(":"u8);
+                Line(output, value);
             }
-        });
+        }
+        finally
+        {
+            ArrayPool<KeyValuePair<string, string>>.Shared.Return(lines, clearArray: true);
+        }
+
+        static void Line(IBufferWriter<byte> output, string text)
+        {
+            Encoding.UTF8.GetBytes(text, output);
+            output.Write("\n"u8);
+        }
     }
 
     internal static bool IsSignature(string name) =>

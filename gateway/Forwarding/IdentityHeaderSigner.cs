@@ -43,7 +43,7 @@ public sealed class IdentityHeaderSigner
     public string Sign(string method, string target, IEnumerable<KeyValuePair<string, string>> headers)
     {
         Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        Mac(FederationHeaders.Canonicalize(method, target, headers), mac);
+        Mac(method, target, headers, mac);
         return FederationHeaders.SignatureScheme + Convert.ToBase64String(mac);
     }
 
@@ -60,38 +60,37 @@ public sealed class IdentityHeaderSigner
             return false;
         }
         Span<byte> expected = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        Mac(FederationHeaders.Canonicalize(method, target, headers), expected);
+        Mac(method, target, headers, expected);
         return CryptographicOperations.FixedTimeEquals(expected, given);
     }
 
-    /// <summary>HMAC-SHA256 of the canonical string's UTF-8, encoded on the stack when it is small.</summary>
-    private void Mac(string canonical, Span<byte> mac)
+    /// <summary>HMAC-SHA256 of the canonical bytes, written into this thread's reused buffer.</summary>
+    private void Mac(string method, string target, IEnumerable<KeyValuePair<string, string>> headers, Span<byte> mac)
     {
-        var max = Encoding.UTF8.GetMaxByteCount(canonical.Length);
-        byte[]? rented = null;
-        var buffer = max <= 2048 ? stackalloc byte[2048] : (rented = ArrayPool<byte>.Shared.Rent(max));
+        var canonical = t_canonical ??= new ArrayBufferWriter<byte>(1024);
+        canonical.ResetWrittenCount();
+        FederationHeaders.WriteCanonical(canonical, method, target, headers);
+        var hmac = _hmac.Value!;
         try
         {
-            var length = Encoding.UTF8.GetBytes(canonical, buffer);
-            var hmac = _hmac.Value!;
-            try
-            {
-                hmac.AppendData(buffer[..length]);
-                hmac.GetHashAndReset(mac);
-            }
-            catch
-            {
-                // Never leave a half-fed context for this thread's next signature.
-                _hmac.Value = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _key);
-                throw;
-            }
+            hmac.AppendData(canonical.WrittenSpan);
+            hmac.GetHashAndReset(mac);
+        }
+        catch
+        {
+            // Never leave a half-fed context for this thread's next signature.
+            _hmac.Value = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _key);
+            throw;
         }
         finally
         {
-            if (rented is not null)
+            if (canonical.Capacity > 16 * 1024)
             {
-                ArrayPool<byte>.Shared.Return(rented);
+                t_canonical = null; // an unusually large request does not keep its buffer on the thread
             }
         }
     }
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_canonical;
 }

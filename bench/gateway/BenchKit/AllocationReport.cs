@@ -21,6 +21,7 @@ internal static class AllocationReport
         using var log = new TraceLog(etlx);
         var byType = new Dictionary<string, double>(StringComparer.Ordinal);
         var bySite = new Dictionary<string, double>(StringComparer.Ordinal);
+        var byOurs = new Dictionary<string, double>(StringComparer.Ordinal);
         double total = 0;
         foreach (var e in log.Events)
         {
@@ -31,11 +32,14 @@ internal static class AllocationReport
             var bytes = (double)tick.AllocationAmount64;
             total += bytes;
             Add(byType, tick.TypeName ?? "?", bytes);
-            Add(bySite, Site(e.CallStack()), bytes);
+            var frames = Frames(e.CallStack());
+            Add(bySite, Site(frames), bytes);
+            Add(byOurs, frames.Find(f => f.Contains("Federation.", StringComparison.Ordinal)) ?? "(none of ours on the stack)", bytes);
         }
         Console.WriteLine($"allocated (sampled): {total / 1024 / requests:F2} KB per request over {requests:F0} requests");
         Table("by type", byType, requests, top, total);
-        Table("by the allocating frame (ours first, else the framework's nearest public one)", bySite, requests, top, total);
+        Table("by the allocating method (the nearest frame outside CoreLib, and its caller)", bySite, requests, top, total);
+        Table("by the nearest frame of our own code", byOurs, requests, top, total);
         File.Delete(etlx);
         return 0;
     }
@@ -53,11 +57,10 @@ internal static class AllocationReport
         }
     }
 
-    /// <summary>The innermost frame of Federation code, else the innermost named frame, with its caller.</summary>
-    private static string Site(TraceCallStack? stack)
+    private static List<string> Frames(TraceCallStack? stack)
     {
         var frames = new List<string>();
-        for (var s = stack; s is not null && frames.Count < 40; s = s.Caller)
+        for (var s = stack; s is not null && frames.Count < 60; s = s.Caller)
         {
             var name = s.CodeAddress.FullMethodName;
             if (!string.IsNullOrEmpty(name))
@@ -65,12 +68,13 @@ internal static class AllocationReport
                 frames.Add(s.CodeAddress.ModuleName + "!" + name);
             }
         }
-        var ours = frames.FindIndex(f => f.Contains("Federation.", StringComparison.Ordinal));
-        if (ours >= 0)
-        {
-            return frames[ours];
-        }
-        var framework = frames.FindIndex(f => !f.Contains("System.Private.CoreLib", StringComparison.Ordinal));
-        return framework >= 0 ? frames[framework] + (framework + 1 < frames.Count ? " < " + frames[framework + 1] : "") : frames.FirstOrDefault() ?? "(no stack)";
+        return frames;
+    }
+
+    private static string Site(List<string> frames)
+    {
+        var at = frames.FindIndex(f => !f.Contains("System.Private.CoreLib", StringComparison.Ordinal));
+        return at < 0 ? frames.FirstOrDefault() ?? "(no stack)"
+            : frames[at] + (at + 1 < frames.Count ? "  <  " + frames[at + 1] : "");
     }
 }
