@@ -42,7 +42,7 @@ app.UseMiddleware<SignInTracing>();
 // Pages for people in their language (Federation.Core.Text.PersonLanguage); problem details stay English.
 app.UseRequestLocalization();
 app.UseMiddleware<RetiredSystemMiddleware>();
-app.UseAuthentication();
+app.UseGatewayAuthentication();
 // Explicit, so that it runs after authentication: the gateway-audience policy reads the token.
 app.UseAuthorization();
 app.UseRateLimiter();

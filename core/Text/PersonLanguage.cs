@@ -1,5 +1,7 @@
 using System.Globalization;
+using Federation.Core.Http;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -34,5 +36,24 @@ public static class PersonLanguage
             o.SupportedUICultures = [Swedish, English];
             // en-GB, sv-FI … count as their language.
             o.FallBackToParentUICultures = true;
+            for (var i = 0; i < o.RequestCultureProviders.Count; i++)
+            {
+                if (o.RequestCultureProviders[i] is CookieRequestCultureProvider)
+                {
+                    o.RequestCultureProviders[i] = new LanguageCookieProvider();
+                }
+            }
         });
+
+    /// <summary>
+    /// The framework's culture cookie, read without parsing every cookie of the request (a gateway
+    /// request carries a session cookie of several KB; see <see cref="CookieHeader"/>).
+    /// </summary>
+    private sealed class LanguageCookieProvider : RequestCultureProvider
+    {
+        public override Task<ProviderCultureResult?> DetermineProviderCultureResult(HttpContext httpContext) =>
+            CookieHeader.Find(httpContext.Request, CookieRequestCultureProvider.DefaultCookieName) is { Length: > 0 } value
+                ? Task.FromResult(CookieRequestCultureProvider.ParseCookieValue(value))
+                : NullProviderCultureResult;
+    }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Frozen;
 using System.Text;
 using Federation.Core.Attributes;
@@ -59,7 +60,17 @@ public static class FederationHeaders
     }
 
     /// <summary>The one spelling of a header name: lower case, <c>_</c> as <c>-</c>.</summary>
-    public static string Normalize(string name) => name.Replace('_', '-').ToLowerInvariant();
+    public static string Normalize(string name)
+    {
+        foreach (var c in name)
+        {
+            if (c == '_' || char.IsAsciiLetterUpper(c) || !char.IsAscii(c))
+            {
+                return name.Replace('_', '-').ToLowerInvariant();
+            }
+        }
+        return name; // already in the one spelling: no copy per header per request
+    }
 
     /// <summary><c>given_name</c> → <c>X-Federation-Given-Name</c> (from the attribute catalog); null for an unknown attribute.</summary>
     public static string? ForAttribute(string attribute) => AttributeCatalog.Find(attribute)?.HeaderName;
@@ -90,24 +101,59 @@ public static class FederationHeaders
     /// </summary>
     public static string Canonicalize(string method, string target, IEnumerable<KeyValuePair<string, string>> headers)
     {
-        var lines = new List<(string Name, string Value)>();
-        foreach (var (name, value) in headers)
-        {
-            if (IsFederationHeader(name) && !IsSignature(name))
-            {
-                lines.Add((Normalize(name), value));
-            }
-        }
-        lines.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
-        var builder = new StringBuilder(Version, 512).Append('\n')
-            .Append(method.ToUpperInvariant()).Append('\n')
-            .Append(target).Append('\n');
-        foreach (var (name, value) in lines)
-        {
-            builder.Append(name).Append(':').Append(value).Append('\n');
-        }
-        return builder.ToString();
+        var output = new ArrayBufferWriter<byte>(512);
+        WriteCanonical(output, method, target, headers);
+        return Encoding.UTF8.GetString(output.WrittenSpan);
     }
 
-    internal static bool IsSignature(string name) => Normalize(name) == "x-federation-signature";
+    /// <summary>
+    /// <see cref="Canonicalize"/> as UTF-8 into <paramref name="output"/>, the bytes the signature is
+    /// computed over. The one implementation of the layout: the string form decodes these bytes.
+    /// </summary>
+    public static void WriteCanonical(IBufferWriter<byte> output, string method, string target, IEnumerable<KeyValuePair<string, string>> headers)
+    {
+        var lines = ArrayPool<KeyValuePair<string, string>>.Shared.Rent(16);
+        var count = 0;
+        try
+        {
+            foreach (var (name, value) in headers)
+            {
+                if (!IsFederationHeader(name) || IsSignature(name))
+                {
+                    continue;
+                }
+                if (count == lines.Length)
+                {
+                    var larger = ArrayPool<KeyValuePair<string, string>>.Shared.Rent(count * 2);
+                    lines.AsSpan(0, count).CopyTo(larger);
+                    ArrayPool<KeyValuePair<string, string>>.Shared.Return(lines, clearArray: true);
+                    lines = larger;
+                }
+                lines[count++] = new(Normalize(name), value);
+            }
+            lines.AsSpan(0, count).Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+            Line(output, Version);
+            Line(output, method.ToUpperInvariant());
+            Line(output, target);
+            foreach (var (name, value) in lines.AsSpan(0, count))
+            {
+                Encoding.UTF8.GetBytes(name, output);
+                output.Write(":"u8);
+                Line(output, value);
+            }
+        }
+        finally
+        {
+            ArrayPool<KeyValuePair<string, string>>.Shared.Return(lines, clearArray: true);
+        }
+
+        static void Line(IBufferWriter<byte> output, string text)
+        {
+            Encoding.UTF8.GetBytes(text, output);
+            output.Write("\n"u8);
+        }
+    }
+
+    internal static bool IsSignature(string name) =>
+        name.Length == Signature.Length && string.Equals(name.Replace('_', '-'), Signature, StringComparison.OrdinalIgnoreCase);
 }

@@ -100,6 +100,20 @@ public static class GatewayAuthentication
         return builder;
     }
 
+    /// <summary>
+    /// Authentication in the pipeline (<see cref="GatewayAuthenticationMiddleware"/>), marked with the
+    /// framework's own key: without it WebApplication would put its own authentication middleware
+    /// in front of the pipeline as well, and every request would be authenticated twice.
+    /// </summary>
+    public static IApplicationBuilder UseGatewayAuthentication(this IApplicationBuilder app)
+    {
+        app.Properties[FrameworkAuthenticationSetKey] = true;
+        return app.UseMiddleware<GatewayAuthenticationMiddleware>();
+    }
+
+    /// <summary>The key <c>UseAuthentication()</c> sets and WebApplication looks for (AuthAppBuilderExtensions).</summary>
+    internal const string FrameworkAuthenticationSetKey = "__AuthenticationMiddlewareSet";
+
     public static bool IsBearer(HttpRequest request) =>
         request.Headers.Authorization is [{ } value] && value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
 

@@ -1,5 +1,5 @@
+using Federation.Core.Http;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.Extensions.Primitives;
 
 namespace Federation.Gateway.Identity;
 
@@ -14,7 +14,8 @@ public sealed class SessionCookieReader(ICookieManager inner, SessionTicketCache
 {
     public string? GetRequestCookie(HttpContext context, string key)
     {
-        if (TryFindPlainValue(context.Request.Headers.Cookie, key, out var value) && tickets.KnownText(value) is { } known)
+        if (CookieHeader.TryFindPlainValue(context.Request.Headers.Cookie, key, out var value)
+            && !value.StartsWith("chunks-", StringComparison.Ordinal) && tickets.KnownText(value) is { } known)
         {
             return known;
         }
@@ -26,33 +27,4 @@ public sealed class SessionCookieReader(ICookieManager inner, SessionTicketCache
 
     public void DeleteCookie(HttpContext context, string key, CookieOptions options) =>
         inner.DeleteCookie(context, key, options);
-
-    /// <summary>The value of the one cookie named <paramref name="key"/>, if it needs no decoding.</summary>
-    private static bool TryFindPlainValue(StringValues headers, string key, out ReadOnlySpan<char> value)
-    {
-        value = default;
-        var found = false;
-        foreach (var header in headers)
-        {
-            if (header is null)
-            {
-                continue;
-            }
-            foreach (var range in header.AsSpan().Split(';'))
-            {
-                var cookie = header.AsSpan(range).Trim();
-                if (cookie.Length <= key.Length || cookie[key.Length] != '=' || !cookie.StartsWith(key, StringComparison.Ordinal))
-                {
-                    continue;
-                }
-                if (found)
-                {
-                    return false; // sent twice: the framework decides which one counts
-                }
-                found = true;
-                value = cookie[(key.Length + 1)..].Trim();
-            }
-        }
-        return found && !value.IsEmpty && !value.ContainsAny('%', '"') && !value.StartsWith("chunks-", StringComparison.Ordinal);
-    }
 }

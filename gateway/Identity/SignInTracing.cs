@@ -1,4 +1,5 @@
 using System.Globalization;
+using Federation.Core.Http;
 using Federation.Gateway.Telemetry;
 using Federation.Hosting;
 using Microsoft.AspNetCore.Authentication;
@@ -41,7 +42,7 @@ public sealed partial class SignInTracing(RequestDelegate next, IOptionsMonitor<
             }
             name = "sign-in callback";
         }
-        else if (context.Request.Cookies.TryGetValue(CookieName, out var fromCookie))
+        else if (CookieHeader.Find(context.Request, CookieName) is { } fromCookie)
         {
             context.Response.Cookies.Delete(CookieName);
             traceparent = fromCookie;

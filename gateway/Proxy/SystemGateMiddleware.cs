@@ -1,5 +1,6 @@
 using Federation.Core.Access;
 using Federation.Core.Feed;
+using Federation.Core.Http;
 using Federation.Core.Text;
 using Federation.Gateway.Identity;
 using Federation.Gateway.Pages;
@@ -188,7 +189,7 @@ public sealed class SystemGateMiddleware(
         var cookie = NoticeCookiePrefix + system.Id;
         if (api || !HttpMethods.IsGet(context.Request.Method)
                 || !context.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase)
-                || context.Request.Cookies.ContainsKey(cookie))
+                || CookieHeader.Find(context.Request, cookie) is not null)
         {
             return false;
         }

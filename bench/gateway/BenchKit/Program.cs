@@ -16,7 +16,14 @@ using Yarp.ReverseProxy.Configuration;
 //   signin --gateway G --path P --cookie-file F
 //                                    a browser's sign-in at the gateway through that issuer; writes
 //                                    the Cookie header the gateway's session gives it to F
+//   allocations --trace T --requests N
+//                                    reads a dotnet-trace file with the runtime's allocation
+//                                    samples (gc-verbose) and prints where the bytes were allocated
 var mode = args.FirstOrDefault() ?? "";
+if (mode == "allocations")
+{
+    return AllocationReport.Print(args[1..]);
+}
 var builder = WebApplication.CreateSlimBuilder(args.Skip(1).ToArray());
 builder.Logging.ClearProviders();
 
@@ -37,6 +44,8 @@ switch (mode)
             [new RouteConfig { RouteId = "all", ClusterId = "backend", Match = new RouteMatch { Path = "/bench/{**rest}" }, Transforms = [new Dictionary<string, string> { ["PathRemovePrefix"] = "/bench" }] }],
             [new ClusterConfig { ClusterId = "backend", Destinations = new Dictionary<string, DestinationConfig> { ["d"] = new() { Address = upstream } } }]);
         var app = builder.Build();
+        // Bytes this process has allocated so far, for the benchmark's allocations per request.
+        app.MapGet("/_bench/allocated", () => GC.GetTotalAllocatedBytes(precise: true));
         app.MapReverseProxy();
         app.Run();
         break;
@@ -169,7 +178,7 @@ switch (mode)
         break;
     }
     default:
-        Console.Error.WriteLine("usage: BenchKit backend|yarp|issuer|signin [--urls U] [--upstream B] [--token-file F] [--gateway G --path P --cookie-file F]");
+        Console.Error.WriteLine("usage: BenchKit backend|yarp|issuer|signin|allocations [--urls U] [--upstream B] [--token-file F] [--gateway G --path P --cookie-file F] [--trace T --requests N]");
         return 2;
 }
 return 0;
