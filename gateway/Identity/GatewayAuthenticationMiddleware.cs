@@ -57,9 +57,14 @@ public sealed class GatewayAuthenticationMiddleware(
         await next(context);
     }
 
+    /// <summary>
+    /// As the framework's own feature: setting the user drops the stored result, so authorization
+    /// judges whoever is the user then (a later step may take the person away), not a stale success.
+    /// </summary>
     private sealed class AuthenticatedRequest(AuthenticateResult result) : IHttpAuthenticationFeature, IAuthenticateResultFeature
     {
         private AuthenticateResult? _result = result;
+        private System.Security.Claims.ClaimsPrincipal? _user = result.Principal;
 
         public AuthenticateResult? AuthenticateResult
         {
@@ -67,10 +72,18 @@ public sealed class GatewayAuthenticationMiddleware(
             set
             {
                 _result = value;
-                User = value?.Principal;
+                _user = value?.Principal;
             }
         }
 
-        public System.Security.Claims.ClaimsPrincipal? User { get; set; } = result.Principal;
+        public System.Security.Claims.ClaimsPrincipal? User
+        {
+            get => _user;
+            set
+            {
+                _user = value;
+                _result = null;
+            }
+        }
     }
 }

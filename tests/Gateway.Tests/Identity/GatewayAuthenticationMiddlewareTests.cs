@@ -53,8 +53,20 @@ public sealed class GatewayAuthenticationMiddlewareTests
         }
         // Scoped like the framework's: it keeps the request's handlers.
         builder.Services.AddScoped<IAuthenticationHandlerProvider, CountingHandlers>();
+        builder.Services.AddAuthorization();
         var app = builder.Build();
         app.UseGatewayAuthentication();
+        // A later step that takes the person away (as a revoked session would): authorization must see that.
+        app.Use((context, next) =>
+        {
+            if (context.Request.Path.StartsWithSegments("/downgraded", StringComparison.Ordinal))
+            {
+                context.User = new ClaimsPrincipal(new ClaimsIdentity());
+            }
+            return next(context);
+        });
+        app.UseAuthorization();
+        app.MapGet("/downgraded", () => "authorized").RequireAuthorization();
         app.MapGet("/system/{**rest}", (HttpContext context) => new
         {
             sub = context.User.FindFirst("sub")?.Value,
@@ -97,6 +109,21 @@ public sealed class GatewayAuthenticationMiddlewareTests
         Assert.Equal(1, Asked(path, "everyone"));
         // Neither this middleware nor one WebApplication might have added in front of it asked the OIDC handler.
         Assert.Equal(0, Asked(path, OpenIdConnectDefaults.AuthenticationScheme));
+    }
+
+    /// <summary>
+    /// As the framework's feature: setting the user drops the stored result, so authorization
+    /// judges the user that is there now, not the one authentication found.
+    /// </summary>
+    [Fact]
+    public async Task A_user_replaced_after_authentication_is_the_one_authorization_sees()
+    {
+        var (app, client) = await StartAsync();
+        await using var _ = app;
+
+        using var response = await client.GetAsync("/downgraded");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
     [Theory]
