@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 
@@ -8,8 +9,8 @@ namespace Federation.Core.Http;
 /// framework's collection parses every cookie and copies each value into a new string, and a
 /// gateway request carries a session cookie of several KB: every middleware that asked
 /// <c>Request.Cookies</c> for a small cookie (the language, a trace context) paid for that copy.
-/// Anything unusual (escaped or quoted, or the name sent twice) goes to the framework's reader,
-/// so its rules decide every such case.
+/// Anything unusual (escaped, quoted or otherwise not plain, the name sent twice in any spelling
+/// or found elsewhere in the header) goes to the framework's reader, so its rules decide every such case.
 /// </summary>
 public static class CookieHeader
 {
@@ -25,8 +26,11 @@ public static class CookieHeader
     }
 
     /// <summary>
-    /// The value of the one cookie named <paramref name="name"/>, if it is sent once and needs no
-    /// decoding (no <c>%</c>, no quotes). False otherwise, including when it is absent.
+    /// The value of the one cookie named <paramref name="name"/>, if it is sent once and the framework
+    /// would take it as it is: only cookie octets, no <c>%</c>. The name is matched in any case, as
+    /// the framework's collection matches it. False otherwise, including when it is absent, when the
+    /// name is sent twice in any spelling, or appears anywhere else (in another cookie's name or value,
+    /// after a comma): then the framework's reader decides.
     /// </summary>
     public static bool TryFindPlainValue(StringValues headers, string name, out ReadOnlySpan<char> value)
     {
@@ -38,30 +42,43 @@ public static class CookieHeader
             {
                 continue;
             }
-            foreach (var range in header.AsSpan().Split(';'))
+            for (var offset = 0; ;)
             {
-                var cookie = header.AsSpan(range).Trim();
-                if (cookie.Length <= name.Length || cookie[name.Length] != '=' || !cookie.StartsWith(name, StringComparison.Ordinal))
+                var at = header.AsSpan(offset).IndexOf(name, StringComparison.OrdinalIgnoreCase);
+                if (at < 0)
                 {
-                    continue;
+                    break;
                 }
-                if (found)
+                at += offset;
+                offset = at + name.Length;
+                if (found || !StartsCookie(header, at) || offset == header.Length || header[offset] != '=')
                 {
-                    return false; // sent twice: the framework decides which one counts
+                    return false;
                 }
                 found = true;
-                value = cookie[(name.Length + 1)..].Trim();
+                var end = header.IndexOf(';', offset);
+                value = header.AsSpan(offset + 1, (end < 0 ? header.Length : end) - offset - 1).TrimEnd(Blank);
             }
         }
-        return found && !value.IsEmpty && !value.ContainsAny('%', '"');
+        return found && !value.IsEmpty && !value.ContainsAnyExcept(PlainOctets);
     }
 
-    // A cheap first look: most requests do not carry the cookie at all.
+    private const string Blank = " \t";
+
+    // RFC 6265 cookie-octet without '%' (the framework decodes that).
+    private static readonly SearchValues<char> PlainOctets =
+        SearchValues.Create("!#$&'()*+-./0123456789:<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~");
+
+    // The name begins the header or follows a ';' (blanks aside).
+    private static bool StartsCookie(string header, int at) =>
+        header.AsSpan(0, at).TrimEnd(Blank) is var before && (before.IsEmpty || before[^1] == ';');
+
+    // A cheap first look: most requests do not carry the cookie at all (in any spelling).
     private static bool Mentions(StringValues headers, string name)
     {
         foreach (var header in headers)
         {
-            if (header is not null && header.Contains(name, StringComparison.Ordinal))
+            if (header is not null && header.Contains(name, StringComparison.OrdinalIgnoreCase))
             {
                 return true;
             }

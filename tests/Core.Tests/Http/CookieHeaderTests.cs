@@ -46,6 +46,30 @@ public sealed class CookieHeaderTests
         Assert.Equal(expected, CookieHeader.Find(Request(header), Name));
     }
 
+    /// <summary>Whatever the header holds, the value read is the framework's (names ignore case, commas separate too).</summary>
+    [Theory]
+    [InlineData(Name + "=a; FEDERATION.SIGNIN-TRACE=b")]
+    [InlineData("FEDERATION.SIGNIN-TRACE=a; " + Name + "=b")]
+    [InlineData("FEDERATION.SIGNIN-TRACE=a")]
+    [InlineData(Name + "=a, " + Name + "=b")]
+    [InlineData("other=1, " + Name + "=b; " + Name + "=a")]
+    [InlineData(Name + "=a; other=1, " + Name + "=b")]
+    [InlineData(Name + "=a,other=1")]
+    [InlineData(Name + "=a b")]
+    [InlineData(Name + "= a")]
+    [InlineData(Name + "=a\\b")]
+    [InlineData("x=\"y; " + Name + "=a; z=1")]
+    [InlineData("\t" + Name + "=a\t")]
+    [InlineData(Name + "=a=b")]
+    public void Reads_what_the_framework_reads(string header)
+    {
+        Assert.Equal(Request(header).Cookies[Name], CookieHeader.Find(Request(header), Name));
+        if (CookieHeader.TryFindPlainValue(new([header]), Name, out var plain))
+        {
+            Assert.Equal(Request(header).Cookies[Name], plain.ToString());
+        }
+    }
+
     [Fact]
     public void Reads_across_several_cookie_headers()
     {

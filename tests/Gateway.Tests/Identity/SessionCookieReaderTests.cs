@@ -50,6 +50,14 @@ public sealed class SessionCookieReaderTests
         "federation.session=%43fDJ8",                             // escaped
         "federation.session=\"KNOWN\"",                          // quoted
         "skolans-egen=1",                                         // absent
+        // The framework's collection ignores the case of names and also splits at commas:
+        // these are the same cookie twice to it, so it decides which one counts.
+        "FEDERATION.SESSION=a; federation.session=KNOWN",
+        "federation.session=KNOWN; Federation.Session=b",
+        "federation.session=KNOWN; other=1, federation.session=b",
+        "federation.session=KNOWN, federation.session=b",
+        "federation.session=KNOWN,other=1",
+        "federation.session=KNOWN b",
     };
 
     [Theory]
