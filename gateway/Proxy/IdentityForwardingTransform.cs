@@ -163,8 +163,10 @@ public sealed class IdentityForwardingTransform(IdentitySigning signing, TimePro
         return kept?.ToString();
     }
 
+    // Any case: the framework's cookie reader ignores it, so FEDERATION.SESSION set by a backend
+    // (a separate cookie to the browser) would be read as the session.
     private static bool IsGatewayCookie(ReadOnlySpan<char> cookie) =>
-        cookie.StartsWith(Identity.GatewayAuthentication.CookieName, StringComparison.Ordinal)
-        || cookie.StartsWith(".AspNetCore.", StringComparison.Ordinal)
-        || cookie.StartsWith(SystemGateMiddleware.NoticeCookiePrefix, StringComparison.Ordinal);
+        cookie.StartsWith(Identity.GatewayAuthentication.CookieName, StringComparison.OrdinalIgnoreCase)
+        || cookie.StartsWith(".AspNetCore.", StringComparison.OrdinalIgnoreCase)
+        || cookie.StartsWith(SystemGateMiddleware.NoticeCookiePrefix, StringComparison.OrdinalIgnoreCase);
 }

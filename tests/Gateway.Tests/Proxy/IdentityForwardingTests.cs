@@ -78,7 +78,7 @@ public sealed class IdentityForwardingTests(GatewayRig rig) : IClassFixture<Gate
     {
         using var client = rig.Client(Anna());
         using var request = new HttpRequestMessage(HttpMethod.Get, "/echo/");
-        request.Headers.Add("Cookie", "federation.session=abc; skolans-egen=1; .AspNetCore.Correlation.x=y;federation.notice.echo=1;  schema=7a");
+        request.Headers.Add("Cookie", "federation.session=abc; skolans-egen=1; .AspNetCore.Correlation.x=y;federation.notice.echo=1;  schema=7a; Federation.Session=abc");
 
         var echo = (await (await client.SendAsync(request)).Content.ReadFromJsonAsync<EchoResponse>())!;
 
@@ -173,6 +173,9 @@ public sealed class IdentityForwardingTests(GatewayRig rig) : IClassFixture<Gate
             "federation.session=chosen-by-backend; Path=/",
             ".AspNetCore.Correlation.x=y; Path=/",
             "federation.notice.echo=1; Path=/",
+            // Another spelling is another cookie to the browser but the same one to the framework's reader.
+            "FEDERATION.SESSION=chosen-by-backend; Path=/",
+            ".aspnetcore.correlation.x=y; Path=/",
             "skolans-egen=1; Path=/echo",
         }.Select(c => "set-cookie=" + Uri.EscapeDataString(c)));
 
