@@ -67,7 +67,10 @@ public sealed class IdentityHeaderSigner
     /// <summary>HMAC-SHA256 of the canonical bytes, written into this thread's reused buffer.</summary>
     private void Mac(string method, string target, IEnumerable<KeyValuePair<string, string>> headers, Span<byte> mac)
     {
-        var canonical = t_canonical ??= new ArrayBufferWriter<byte>(1024);
+        // Taken off the thread while in use: the headers are read while it is written, and a
+        // sequence that signs something else on this thread meanwhile gets a buffer of its own.
+        var canonical = t_canonical ?? new ArrayBufferWriter<byte>(1024);
+        t_canonical = null;
         canonical.ResetWrittenCount();
         FederationHeaders.WriteCanonical(canonical, method, target, headers);
         var hmac = _hmac.Value!;
@@ -84,9 +87,9 @@ public sealed class IdentityHeaderSigner
         }
         finally
         {
-            if (canonical.Capacity > 16 * 1024)
+            if (canonical.Capacity <= 16 * 1024)
             {
-                t_canonical = null; // an unusually large request does not keep its buffer on the thread
+                t_canonical = canonical; // an unusually large request does not keep its buffer on the thread
             }
         }
     }

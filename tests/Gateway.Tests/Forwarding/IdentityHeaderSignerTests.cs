@@ -38,6 +38,30 @@ public sealed class IdentityHeaderSignerTests
         Assert.Equal(0, mismatches);
     }
 
+    /// <summary>
+    /// The headers are read while the canonical bytes are built: a sequence that signs something
+    /// else on the same thread meanwhile must not leave its bytes in this request's signature.
+    /// </summary>
+    [Fact]
+    public void A_signature_made_while_the_headers_are_read_does_not_change_this_one()
+    {
+        var signer = new IdentityHeaderSigner(Key);
+        KeyValuePair<string, string>[] headers = [new(FederationHeaders.System, "a"), new("X-Federation-Roles", "larare")];
+
+        var signed = signer.Sign("GET", "/a", Reading(headers, () => signer.Sign("POST", "/b", [new(FederationHeaders.System, "b")])));
+
+        Assert.Equal(Reference("GET", "/a", headers), signed);
+    }
+
+    private static IEnumerable<KeyValuePair<string, string>> Reading(KeyValuePair<string, string>[] headers, Action meanwhile)
+    {
+        foreach (var header in headers)
+        {
+            meanwhile();
+            yield return header;
+        }
+    }
+
     [Fact]
     public void A_nonce_is_128_random_bits_in_base64url()
     {
