@@ -102,7 +102,7 @@ public sealed class IdentityForwardingTransform(IdentitySigning signing, TimePro
         {
             return ValueTask.CompletedTask;
         }
-        var kept = cookies.Where(c => c is not null && !IsGatewayCookie(c.AsSpan().TrimStart())).ToArray();
+        var kept = cookies.Where(c => c is not null && !IsGatewayCookie(c.AsSpan().TrimStart()) && !IsNameless(c)).ToArray();
         if (kept.Length != cookies.Count)
         {
             context.HttpContext.Response.Headers.SetCookie = kept;
@@ -161,6 +161,19 @@ public sealed class IdentityForwardingTransform(IdentitySigning signing, TimePro
             }
         }
         return kept?.ToString();
+    }
+
+    /// <summary>
+    /// <c>Set-Cookie: =federation.session=…</c> (or no <c>=</c> at all) makes a cookie without a name,
+    /// which browsers send as its bare value: <c>federation.session=…</c>. No backend needs one.
+    /// </summary>
+    private static bool IsNameless(string setCookie)
+    {
+        var pair = setCookie.AsSpan();
+        var end = pair.IndexOf(';');
+        pair = (end < 0 ? pair : pair[..end]).Trim();
+        var equals = pair.IndexOf('=');
+        return equals < 0 || pair[..equals].Trim().IsEmpty;
     }
 
     // Any case: the framework's cookie reader ignores it, so FEDERATION.SESSION set by a backend

@@ -176,6 +176,8 @@ public sealed class IdentityForwardingTests(GatewayRig rig) : IClassFixture<Gate
             // Another spelling is another cookie to the browser but the same one to the framework's reader.
             "FEDERATION.SESSION=chosen-by-backend; Path=/",
             ".aspnetcore.correlation.x=y; Path=/",
+            // Without a name, which browsers send as the bare value: federation.session=…
+            "=federation.session=chosen-by-backend; Path=/",
             "skolans-egen=1; Path=/echo",
         }.Select(c => "set-cookie=" + Uri.EscapeDataString(c)));
 
