@@ -28,7 +28,9 @@ public static class CsvLine
     /// <summary>One field, quoted when it holds the delimiter, a quote or a line break.</summary>
     public static string Field(string value, char delimiter = ',')
     {
-        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
+        // Apostrophes already in front of a formula count too ('=1 becomes ''=1), so that Value
+        // takes off exactly the one added here and every value reads back as it was.
+        if (StartsFormula(value))
         {
             value = "'" + value;
         }
@@ -37,5 +39,9 @@ public static class CsvLine
 
     /// <summary>What a field read back from a file holds: the apostrophe <see cref="Field"/> puts before a formula taken off again, so export → import changes nothing.</summary>
     public static string Value(string field) =>
-        field.Length > 1 && field[0] == '\'' && field[1] is '=' or '+' or '-' or '@' or '\t' or '\r' ? field[1..] : field;
+        field.StartsWith('\'') && StartsFormula(field) ? field[1..] : field;
+
+    /// <summary>Starts with a formula character, after any apostrophes.</summary>
+    private static bool StartsFormula(string value) =>
+        value.AsSpan().TrimStart('\'') is [ '=' or '+' or '-' or '@' or '\t' or '\r', .. ];
 }

@@ -23,4 +23,24 @@ public sealed class CsvLineTests
 
         Assert.Equal("\"Björkskolan, 7B\",\"säger \"\"hej\"\"\",\"rad\nrad\",,Elin\r\n", csv.ToString());
     }
+
+    /// <summary>
+    /// A value that itself begins with apostrophes before a formula character (a name someone
+    /// typed as <c>'=1</c>) reads back as typed, not one apostrophe short.
+    /// </summary>
+    [Theory]
+    [InlineData("=1")]
+    [InlineData("'=1")]
+    [InlineData("''=1")]
+    [InlineData("'plain")]
+    [InlineData("''plain")]
+    [InlineData("'")]
+    [InlineData("-")]
+    [InlineData("Elin")]
+    public void Every_value_reads_back_as_it_was_written(string value)
+    {
+        var written = CsvLine.Field(value);
+        Assert.Equal(value, CsvLine.Value(written));
+        Assert.False(written is ['=' or '+' or '-' or '@' or '\t' or '\r', ..], $"'{written}' would start a formula");
+    }
 }
