@@ -43,5 +43,5 @@ public static class CsvLine
 
     /// <summary>Starts with a formula character, after any apostrophes.</summary>
     private static bool StartsFormula(string value) =>
-        value.AsSpan().TrimStart('\'') is [ '=' or '+' or '-' or '@' or '\t' or '\r', .. ];
+        value.AsSpan().TrimStart('\'') is ['=' or '+' or '-' or '@' or '\t' or '\r', ..];
 }
