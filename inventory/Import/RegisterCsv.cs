@@ -22,17 +22,6 @@ public static class RegisterCsv
     /// <summary>One column: how a cell sets the field, how the field is written back (export), and what a cell must look like.</summary>
     private sealed record Column(string Name, Apply Set, Func<SystemRecord, string?> Get, Func<string, PersonText?>? Check = null);
 
-    /// <summary>The phases as a person writes them (the import reads them back); never an enum name.</summary>
-    private static readonly Dictionary<LifecyclePhase, string> LifecycleWords = new()
-    {
-        [LifecyclePhase.Anskaffning] = "Anskaffning",
-        [LifecyclePhase.Driftsattning] = "Driftsättning",
-        [LifecyclePhase.Administration] = "Administration",
-        [LifecyclePhase.AnvandningOchSupport] = "Användning och support",
-        [LifecyclePhase.Avveckling] = "Avveckling",
-        [LifecyclePhase.Avvecklad] = "Avvecklad",
-    };
-
     private static readonly Column[] Columns =
     [
         new("id", (r, v) => r with { Id = v }, r => r.Id),
@@ -42,8 +31,8 @@ public static class RegisterCsv
         new("category", (r, v) => r with { Category = v }, r => r.Category),
         new("owner", (r, v) => r with { Owner = v }, r => r.Owner),
         new("administrator", (r, v) => r with { Administrator = v }, r => r.Administrator),
-        new("lifecycle", (r, v) => r with { Lifecycle = ParseLifecycle(v)!.Value }, r => LifecycleWords[r.Lifecycle],
-            v => ParseLifecycle(v) is null ? new PersonText($"”{v}” är ingen livscykelfas; använd en av {string.Join(", ", LifecycleWords.Values)}.",
+        new("lifecycle", (r, v) => r with { Lifecycle = ParseLifecycle(v)!.Value }, r => RegisterText.Lifecycle(r.Lifecycle).Sv,
+            v => ParseLifecycle(v) is null ? new PersonText($"”{v}” är ingen livscykelfas; använd en av {string.Join(", ", Enum.GetValues<LifecyclePhase>().Select(p => RegisterText.Lifecycle(p).Sv))}.",
                 $"'{v}' is not a lifecycle phase; use one of {string.Join(", ", Enum.GetNames<LifecyclePhase>())} (Swedish spelling with å, ä, ö and spaces is fine).") : null),
         new("controller", (r, v) => r with { Processing = r.Processing with { Controller = v } }, r => r.Processing.Controller),
         new("controller_contact", (r, v) => r with { Processing = r.Processing with { ControllerContact = v } }, r => r.Processing.ControllerContact),
@@ -300,13 +289,20 @@ public static class RegisterCsv
         return current.Select((t, i) => i < parts.Length ? set(t, parts[i]) : t).ToList();
     }
 
+    /// <summary>
+    /// A phase by the words people read for it (<see cref="RegisterText.Lifecycle"/>, Swedish or
+    /// English: "Förvaltning", "Use and support") or by its name in the register ("Administration"),
+    /// with or without å, ä, ö, spaces and case.
+    /// </summary>
     public static LifecyclePhase? ParseLifecycle(string value)
     {
-        var folded = new string(value.ToLowerInvariant()
+        var folded = Fold(value);
+        return Enum.GetValues<LifecyclePhase>().Cast<LifecyclePhase?>().FirstOrDefault(p =>
+            Fold(p.ToString()!) == folded || Fold(RegisterText.Lifecycle(p!.Value).Sv) == folded || Fold(RegisterText.Lifecycle(p.Value).En) == folded);
+
+        static string Fold(string text) => new(text.ToLowerInvariant()
             .Replace('å', 'a').Replace('ä', 'a').Replace('ö', 'o')
             .Where(char.IsAsciiLetter).ToArray());
-        return Enum.GetValues<LifecyclePhase>().Cast<LifecyclePhase?>()
-            .FirstOrDefault(p => p.ToString()!.Equals(folded, StringComparison.OrdinalIgnoreCase));
     }
 
     private static bool? ParseBool(string value) => value.ToLowerInvariant() switch
