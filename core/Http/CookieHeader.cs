@@ -15,15 +15,13 @@ namespace Federation.Core.Http;
 public static class CookieHeader
 {
     /// <summary>The value of the cookie <paramref name="name"/>, or null when the request has none.</summary>
-    public static string? Find(HttpRequest request, string name)
-    {
-        var headers = request.Headers.Cookie;
-        if (!Mentions(headers, name))
+    public static string? Find(HttpRequest request, string name) =>
+        Scan(request.Headers.Cookie, name, out var value) switch
         {
-            return null;
-        }
-        return TryFindPlainValue(headers, name, out var value) ? value.ToString() : request.Cookies[name];
-    }
+            Found.None => null,
+            Found.Plain => value.ToString(),
+            _ => request.Cookies[name],
+        };
 
     /// <summary>
     /// The value of the one cookie named <paramref name="name"/>, if it is sent once and the framework
@@ -32,7 +30,19 @@ public static class CookieHeader
     /// name is sent twice in any spelling, or appears anywhere else (in another cookie's name or value,
     /// after a comma): then the framework's reader decides.
     /// </summary>
-    public static bool TryFindPlainValue(StringValues headers, string name, out ReadOnlySpan<char> value)
+    public static bool TryFindPlainValue(StringValues headers, string name, out ReadOnlySpan<char> value) =>
+        Scan(headers, name, out value) == Found.Plain;
+
+    private enum Found
+    {
+        None,
+        Plain,
+        /// <summary>Present in some form the framework's reader must judge.</summary>
+        Other,
+    }
+
+    // One pass over the header: absent (the usual case), one plain value, or something else.
+    private static Found Scan(StringValues headers, string name, out ReadOnlySpan<char> value)
     {
         value = default;
         var found = false;
@@ -53,14 +63,18 @@ public static class CookieHeader
                 offset = at + name.Length;
                 if (found || !StartsCookie(header, at) || offset == header.Length || header[offset] != '=')
                 {
-                    return false;
+                    return Found.Other;
                 }
                 found = true;
                 var end = header.IndexOf(';', offset);
                 value = header.AsSpan(offset + 1, (end < 0 ? header.Length : end) - offset - 1).TrimEnd(Blank);
             }
         }
-        return found && !value.IsEmpty && !value.ContainsAnyExcept(PlainOctets);
+        if (!found)
+        {
+            return Found.None;
+        }
+        return !value.IsEmpty && !value.ContainsAnyExcept(PlainOctets) ? Found.Plain : Found.Other;
     }
 
     private const string Blank = " \t";
@@ -72,17 +86,4 @@ public static class CookieHeader
     // The name begins the header or follows a ';' (blanks aside).
     private static bool StartsCookie(string header, int at) =>
         header.AsSpan(0, at).TrimEnd(Blank) is var before && (before.IsEmpty || before[^1] == ';');
-
-    // A cheap first look: most requests do not carry the cookie at all (in any spelling).
-    private static bool Mentions(StringValues headers, string name)
-    {
-        foreach (var header in headers)
-        {
-            if (header is not null && header.Contains(name, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
 }

@@ -34,4 +34,8 @@ public static class CsvLine
         }
         return value.IndexOfAny([delimiter, '"', '\r', '\n']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
     }
+
+    /// <summary>What a field read back from a file holds: the apostrophe <see cref="Field"/> puts before a formula taken off again, so export → import changes nothing.</summary>
+    public static string Value(string field) =>
+        field.Length > 1 && field[0] == '\'' && field[1] is '=' or '+' or '-' or '@' or '\t' or '\r' ? field[1..] : field;
 }

@@ -125,9 +125,18 @@ public static class SystemsApi
         }
 
         var person = RegisterPerson.From(http.User);
-        if (await store.FindAsync(id, ct) is var (stored, _) && !RegisterPermissions.CanChange(person, stored, record))
+        if (await store.FindAsync(id, ct) is var (stored, storedVersion))
         {
-            return Refused(person, stored);
+            if (!RegisterPermissions.CanChange(person, stored, record))
+            {
+                return Refused(person, stored);
+            }
+
+            // Decided on this version only: the write below replaces exactly it or nothing.
+            if (storedVersion != expected)
+            {
+                return PreconditionFailed(id, storedVersion);
+            }
         }
 
         var result = await store.UpdateAsync(id, record, expected, person.Actor, ct);
@@ -165,7 +174,7 @@ public static class SystemsApi
     public static async Task<Results<Ok<SystemRecord>, ProblemHttpResult>> StepLifecycle(
         string id, LifecycleStep step, [FromHeader(Name = "If-Match")] string? ifMatch, SystemStore store, HttpContext http, CancellationToken ct)
     {
-        if (await store.FindAsync(id, ct) is not var (stored, _))
+        if (await store.FindAsync(id, ct) is not var (stored, storedVersion))
         {
             return NotFound(id);
         }
@@ -179,6 +188,12 @@ public static class SystemsApi
         if (await ExpectedVersionAsync(id, ifMatch, store, ct) is not { } expected)
         {
             return await MissingOrUnknown(id, ifMatch, store, ct);
+        }
+
+        // Decided on this version only: the step below replaces exactly it or nothing.
+        if (storedVersion != expected)
+        {
+            return PreconditionFailed(id, storedVersion);
         }
 
         var result = await store.StepLifecycleAsync(id, step.To, expected, person.Actor, ct);

@@ -158,7 +158,7 @@ public static class RegisterCsv
                     continue;
                 }
 
-                var value = cells[c].Trim();
+                var value = CsvLine.Value(cells[c].Trim());
                 if (column.Check?.Invoke(value) is { } problem)
                 {
                     errors.Add(RowError.Of(rowNumber, id, column.Name, problem));
@@ -179,25 +179,21 @@ public static class RegisterCsv
 
     /// <summary>
     /// The register as CSV in the columns <see cref="Parse"/> reads, so an export imported again
-    /// changes nothing. Comma separated, RFC 4180 quoting, list cells joined by <see cref="ListSeparator"/>.
+    /// changes nothing. <see cref="CsvLine"/> fields (a cell a spreadsheet would run as a formula is
+    /// written as text), list cells joined by <see cref="ListSeparator"/>.
     /// Integrations are not in the CSV (the import keeps them).
     /// </summary>
     public static string Write(IEnumerable<SystemRecord> systems)
     {
         var text = new StringBuilder();
-        text.AppendJoin(',', Columns.Select(c => c.Name)).Append("\r\n");
+        CsvLine.Append(text, Columns.Select(c => c.Name));
         foreach (var system in systems)
         {
-            text.AppendJoin(',', Columns.Select(c => Quote(c.Get(system) ?? ""))).Append("\r\n");
+            CsvLine.Append(text, Columns.Select(c => c.Get(system)));
         }
 
         return text.ToString();
     }
-
-    private static string Quote(string value) =>
-        value.IndexOfAny([',', ';', '"', '\r', '\n']) >= 0 || value != value.Trim()
-            ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""
-            : value;
 
     private static string Join(IEnumerable<string> values) => string.Join(ListSeparator, values);
 

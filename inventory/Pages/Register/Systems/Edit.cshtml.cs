@@ -114,7 +114,7 @@ public sealed class EditModel(SystemStore store) : PageModel
         var (yours, _) = mine.ToRecord(current.Id);
         Conflict = (
             SystemChanges.Between(opened, current),
-            SystemChanges.Between(opened, yours with { Lifecycle = opened.Lifecycle, OwnerAccounts = person.IsAdmin ? yours.OwnerAccounts : opened.OwnerAccounts }),
+            SystemChanges.Between(opened, yours with { Lifecycle = opened.Lifecycle, OwnerAccounts = RegisterPermissions.CanChangeOwners(person) ? yours.OwnerAccounts : opened.OwnerAccounts }),
             null);
         var merged = mine.OntoNewer(openedForm, SystemForm.FromRecord(current.Masked()));
         Response.StatusCode = StatusCodes.Status409Conflict;

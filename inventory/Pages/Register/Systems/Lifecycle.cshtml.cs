@@ -44,7 +44,7 @@ public sealed class LifecycleModel(SystemStore store) : PageModel
 
     public async Task<IActionResult> OnPostAsync(string id, string? to, long version, CancellationToken ct)
     {
-        if (await store.FindAsync(id, ct) is not var (record, _))
+        if (await store.FindAsync(id, ct) is not var (record, storedVersion))
         {
             return NotFound();
         }
@@ -53,6 +53,14 @@ public sealed class LifecycleModel(SystemStore store) : PageModel
         if (!RegisterPermissions.CanEdit(person, record))
         {
             return LocalRedirect(RegisterSignIn.RefusedPath);
+        }
+
+        // The permission was decided on this version only; the step replaces exactly it or nothing.
+        if (storedVersion != version)
+        {
+            Changed = true;
+            Response.StatusCode = StatusCodes.Status409Conflict;
+            return Show(record, storedVersion, to);
         }
 
         if (!Enum.TryParse<LifecyclePhase>(to, out var phase) || !Enum.IsDefined(phase))
