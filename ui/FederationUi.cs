@@ -85,12 +85,15 @@ public static class FederationUi
         return app;
     }
 
+    /// <summary>The language the switch offers: the one the page is not in.</summary>
+    public static System.Globalization.CultureInfo OtherLanguage =>
+        PersonLanguage.Current == PersonLanguage.English ? PersonLanguage.Swedish : PersonLanguage.English;
+
     /// <summary>The link that switches to the other language and comes back to this page.</summary>
     public static string OtherLanguageHref(HttpRequest request)
     {
-        var other = PersonLanguage.IsEnglish(System.Globalization.CultureInfo.CurrentUICulture) ? PersonLanguage.Swedish : PersonLanguage.English;
         var back = request.PathBase + request.Path + request.QueryString;
-        return $"{LanguageSwitchPath}?c={other.Name}&returnUrl={Uri.EscapeDataString(back)}";
+        return $"{LanguageSwitchPath}?c={OtherLanguage.Name}&returnUrl={Uri.EscapeDataString(back)}";
     }
 
     /// <summary>The name to greet a signed-in person by.</summary>

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Federation.Core.Integration;
 using Federation.Idp.Keys;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
@@ -21,7 +22,7 @@ public sealed class AccessTokenSigningOptions : IValidatableObject
     /// <c>ES256</c> (default): an ECDSA P-256 signature, far cheaper to make than RSA-2048, for tokens
     /// only our own servers read. <c>RS256</c>: every token with the RSA key, as before.
     /// </summary>
-    public string Algorithm { get; set; } = SecurityAlgorithms.EcdsaSha256;
+    public string Algorithm { get; set; } = AccessTokenAlgorithms.Es256;
 
     /// <summary>Audiences of our own resource servers; unset means <see cref="DefaultOwnAudiences"/> (set, it replaces them).</summary>
     public List<string>? OwnAudiences { get; set; }
@@ -30,9 +31,10 @@ public sealed class AccessTokenSigningOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (Algorithm is not (SecurityAlgorithms.EcdsaSha256 or SecurityAlgorithms.RsaSha256))
+        // Only what the federation's resource servers accept: a token they would refuse is never signed.
+        if (!AccessTokenAlgorithms.Accepted.Contains(Algorithm, StringComparer.Ordinal))
         {
-            yield return new ValidationResult($"{Section}:Algorithm must be ES256 or RS256.");
+            yield return new ValidationResult($"{Section}:Algorithm must be one of {string.Join(", ", AccessTokenAlgorithms.Accepted)}.");
         }
         if (OwnAudiences is { } audiences && (audiences.Count == 0 || audiences.Any(string.IsNullOrWhiteSpace)))
         {
@@ -49,7 +51,7 @@ public sealed class AccessTokenSigningOptions : IValidatableObject
 /// </summary>
 public sealed class AccessTokenSigning(KeyRing keys, IOptions<AccessTokenSigningOptions> options) : IOpenIddictServerHandler<GenerateTokenContext>
 {
-    private readonly bool _ec = options.Value.Algorithm == SecurityAlgorithms.EcdsaSha256;
+    private readonly bool _ec = options.Value.Algorithm == AccessTokenAlgorithms.Es256;
     private readonly HashSet<string> _own = options.Value.EffectiveOwnAudiences.ToHashSet(StringComparer.Ordinal);
 
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } = OpenIddictServerHandlerDescriptor.CreateBuilder<GenerateTokenContext>()

@@ -141,11 +141,12 @@ public static class TokenExchange
         var released = new List<string>();
         foreach (var attribute in AttributeCatalog.Released(system.Release))
         {
-            foreach (var value in ValuesOf(attribute.Name))
+            var values = ValuesOf(attribute.Name);
+            foreach (var value in values)
             {
                 identity.AddClaim(new Claim(attribute.ClaimType, value));
             }
-            if (ValuesOf(attribute.Name).Count > 0)
+            if (values.Count > 0)
             {
                 released.Add(attribute.Name);
             }

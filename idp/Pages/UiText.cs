@@ -74,7 +74,6 @@ public static class UiText
 
     public static string Language => PersonLanguage.Current.Name;
 
-
     public static string T(string key) => Texts.TryGetValue(key, out var text) ? text.Current : key;
 
     public static bool Has(string key) => Texts.ContainsKey(key);

@@ -72,6 +72,9 @@ public sealed class FeedServer : IAsyncDisposable
         set => ForcedStatus = value ? HttpStatusCode.ServiceUnavailable : null;
     }
 
+    /// <summary>While true the register's subject-releases endpoint answers 503 (the feed is unaffected).</summary>
+    public bool ReleasesDown { get; set; }
+
     public static async Task<FeedServer> StartAsync(FederationFeed feed)
     {
         var app = Loopback.CreateApp();
@@ -82,10 +85,10 @@ public sealed class FeedServer : IAsyncDisposable
             server.SigninEvents.Enqueue(body);
             return TypedResults.Accepted((string?)null);
         });
-        app.MapGet("/api/signin-events/subjects/{subject}", (string subject, HttpRequest request) =>
+        app.MapGet("/api/signin-events/subjects/{subject}", IResult (string subject, HttpRequest request) =>
         {
             server.SubjectReleaseRequests.Enqueue((subject, request.Headers.Authorization.ToString()));
-            return TypedResults.Json(server.ReleasesOf(subject));
+            return server.ReleasesDown ? TypedResults.StatusCode(StatusCodes.Status503ServiceUnavailable) : TypedResults.Json(server.ReleasesOf(subject));
         });
         await app.StartAsync();
         var address = Loopback.AddressOf(app);

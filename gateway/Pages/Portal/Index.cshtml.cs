@@ -1,3 +1,4 @@
+using System.Globalization;
 using Federation.Core.Access;
 using Federation.Core.Text;
 using Federation.Gateway.Identity;
@@ -10,7 +11,6 @@ namespace Federation.Gateway.Pages.Portal;
 public sealed class IndexModel(SystemDirectory directory, UserFactsCache userFacts) : PageModel
 {
     public bool SignedIn { get; private set; }
-
 
     public string Level { get; private set; } = "";
 
@@ -28,7 +28,7 @@ public sealed class IndexModel(SystemDirectory directory, UserFactsCache userFac
         PersonFacts person = userFacts.For(User).Attributes;
         SignedIn = true;
         // The level's number, as the sign-in pages name it ("tillitsnivå 2"), not its code.
-        Level = Federation.Core.Access.AssuranceLevel.Parse(person.Acr)?.Rank.ToString(System.Globalization.CultureInfo.InvariantCulture)
+        Level = AssuranceLevel.Parse(person.Acr)?.Rank.ToString(CultureInfo.InvariantCulture)
             ?? PortalText.UnknownLevel.Current;
         Tiles = PortalTiles.For(directory.Current, person, Request.Scheme);
     }

@@ -131,3 +131,23 @@ public sealed class Rs256AccessTokenTests(Rs256AccessTokenIdpHost idp) : IClassF
         Assert.Equal("RS256", (await batch.ValidateAsync(tokens.AccessToken!, "federation-inventory", "at+jwt")).Alg);
     }
 }
+
+/// <summary>The option accepts only what the federation's resource servers accept (core's AccessTokenAlgorithms).</summary>
+public sealed class AccessTokenSigningOptionsTests
+{
+    private static IReadOnlyList<System.ComponentModel.DataAnnotations.ValidationResult> Problems(string algorithm) =>
+        [.. new Federation.Idp.Oidc.AccessTokenSigningOptions { Algorithm = algorithm }.Validate(new(new object()))];
+
+    [Theory]
+    [InlineData("ES256")]
+    [InlineData("RS256")]
+    public void An_algorithm_the_resource_servers_accept_is_taken(string algorithm) => Assert.Empty(Problems(algorithm));
+
+    [Theory]
+    [InlineData("HS256")]
+    [InlineData("none")]
+    [InlineData("es256")]
+    [InlineData("ES384")]
+    public void Any_other_algorithm_is_refused_on_start(string algorithm) =>
+        Assert.Contains(Problems(algorithm), p => p.ErrorMessage!.Contains("Algorithm", StringComparison.Ordinal));
+}

@@ -101,6 +101,30 @@ public sealed class MinaUppgifterTests(IdpHost idp) : IClassFixture<IdpHost>
         Assert.Contains(lines, l => l.StartsWith("Lämnades ut,", StringComparison.Ordinal) && l.Contains(",Skolportalen,", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task When_the_register_does_not_answer_the_page_says_so_and_the_download_gives_no_file()
+    {
+        var (elin, subject) = await SignInAsync("elin.elev");
+        await ReleaseOfAsync(subject, "skolportalen");
+        idp.Feed.ReleasesDown = true;
+        try
+        {
+            var page = WebUtility.HtmlDecode(await elin.Browser.GetStringAsync("/mina-uppgifter"));
+            var download = await elin.Browser.GetAsync("/mina-uppgifter/download?format=json");
+
+            // Not "no system received anything": that would say less than the truth.
+            Assert.Contains("Systemregistret svarar inte just nu", page, StringComparison.Ordinal);
+            Assert.DoesNotContain("Inga system har fått uppgifter om dig", page, StringComparison.Ordinal);
+            Assert.Null(download.Content.Headers.ContentDisposition);
+            Assert.Equal("text/html", download.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("Systemregistret svarar inte just nu", WebUtility.HtmlDecode(await download.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        }
+        finally
+        {
+            idp.Feed.ReleasesDown = false;
+        }
+    }
+
     /// <summary>Signs in at the portal client; the relying party's browser keeps the idp session.</summary>
     private async Task<(RelyingParty Party, string Subject)> SignInAsync(string user)
     {
